@@ -1,0 +1,38 @@
+#pragma once
+
+// Errors inside Lindungi are absl::Status; at the gRPC edge they become grpc::Status with the
+// standard google.rpc details (RetryInfo, ErrorInfo, BadRequest) in grpc-status-details-bin, so
+// callers in any language can read why a call failed and how long to wait.
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/support/status.h"
+
+namespace lindungi::status {
+
+// Attaches a retry delay (google.rpc.RetryInfo).
+absl::Status WithRetryAfter(absl::Status status, absl::Duration delay);
+// Attaches a machine-readable reason (google.rpc.ErrorInfo).
+absl::Status WithReason(absl::Status status, absl::string_view reason, absl::string_view domain);
+// Attaches one invalid field (google.rpc.BadRequest); the description is safe to show a user.
+absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
+                                absl::string_view description);
+
+std::optional<absl::Duration> RetryAfterOf(const absl::Status& status);
+std::optional<std::string> ReasonOf(const absl::Status& status);
+// The first field violation as {field, description}.
+std::optional<std::pair<std::string, std::string>> FieldViolationOf(const absl::Status& status);
+
+// An InvalidArgument error for one field, with its BadRequest detail.
+absl::Status InvalidField(absl::string_view field, absl::string_view description);
+
+// absl::Status -> grpc::Status, carrying every detail above.
+grpc::Status ToGrpc(const absl::Status& status);
+// grpc::Status -> absl::Status, restoring the details.
+absl::Status FromGrpc(const grpc::Status& status);
+
+}  // namespace lindungi::status

@@ -1,0 +1,48 @@
+#include "phone_registry.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "lindungi/config/config.h"
+#include "lindungi/phone/phone.h"
+
+namespace lindungi::otp {
+
+absl::StatusOr<std::unique_ptr<AllowListRegistry>> AllowListRegistry::Load(
+    const std::string& path) {
+  absl::StatusOr<std::string> content = config::ReadFile(path);
+  if (!content.ok()) {
+    return absl::Status(content.status().code(),
+                        absl::StrCat("--registered_phones_file: ", content.status().message()));
+  }
+  absl::StatusOr<std::unique_ptr<AllowListRegistry>> registry = Parse(*content);
+  if (!registry.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--registered_phones_file ", path, ": ", registry.status().message()));
+  }
+  return registry;
+}
+
+absl::StatusOr<std::unique_ptr<AllowListRegistry>> AllowListRegistry::Parse(
+    absl::string_view content) {
+  auto registry = std::unique_ptr<AllowListRegistry>(new AllowListRegistry());
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(content, '\n')) {
+    ++line_number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    absl::StatusOr<std::string> e164 = phone::NormalizeMobile(line);
+    if (!e164.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": ", e164.status().message()));
+    }
+    registry->phones_.insert(*std::move(e164));
+  }
+  return registry;
+}
+
+absl::StatusOr<bool> AllowListRegistry::IsRegistered(const std::string& e164) {
+  return phones_.contains(e164);
+}
+
+}  // namespace lindungi::otp
