@@ -19,6 +19,12 @@ TEST(RedactTest, MasksPhoneNumbersInEveryWrittenForm) {
   EXPECT_EQ(Redact("phone=081234567890;"), "phone=0812****7890;");
 }
 
+TEST(RedactTest, LongNumbersAreMaskedEvenWhenLettersFollow) {
+  // Found by redact_fuzz: a number with separators that ran into a letter escaped masking.
+  EXPECT_EQ(Redact("1121121120059597251002-2-2y00"), "1121****************02-2-2y00");
+  EXPECT_EQ(Redact("081234567890abc"), "0812****7890abc");
+}
+
 TEST(RedactTest, MasksNiksAndCodesEntirelyOrToTheDesignMask) {
   EXPECT_EQ(Redact("nik 3201234567890001 ok"), "nik 3201********0001 ok");
   EXPECT_EQ(Redact("your code is 123456."), "your code is ******.");

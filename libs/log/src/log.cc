@@ -198,8 +198,10 @@ std::string Redact(absl::string_view text) {
       // A number standing on its own (not glued to letters, like 20261128T or v1).
       std::vector<size_t> digits;
       const size_t end = ScanDigitRun(text, i, &digits);
+      // Short runs glued to letters (20261128T, v123456a) are not phone numbers or codes; long
+      // runs are masked whatever follows them.
       const bool glued = end < text.size() && IsWordChar(text[end]);
-      if (digits.size() >= 6 && !glued) {
+      if (digits.size() >= 10 || (digits.size() >= 6 && !glued)) {
         MaskDigits(&out, text.substr(i, end - i), i, digits);
       } else {
         absl::StrAppend(&out, text.substr(i, end - i));

@@ -38,7 +38,7 @@ return {1, 'ISSUED', cooldown}
 }
 
 // KEYS: code. ARGV: now, mac, max_wrong. The comparison looks at every byte whatever matches.
-const redis::Script& VerifyScript() {
+const redis::Script& VerifyCodeScript() {
   static const auto* s = new redis::Script("otp_verify", R"lua(
 local h = redis.call('HMGET', KEYS[1], 'mac', 'wrong', 'exp', 'state')
 if h[1] == false then return {'NO_ACTIVE_CODE', 0} end
@@ -109,6 +109,8 @@ absl::Status Malformed(const redis::Script& script) {
 
 OtpStore::OtpStore(redis::RedisPool& redis) : redis_(redis) {}
 
+const redis::Script& OtpStore::VerifyScript() { return VerifyCodeScript(); }
+
 std::string OtpStore::CodeKey(const std::string& phone_id) {
   return absl::StrCat("otp:{p:", phone_id, "}:code");
 }
@@ -118,7 +120,7 @@ std::string OtpStore::SendsKey(const std::string& phone_id) {
 }
 
 absl::Status OtpStore::LoadScripts() {
-  for (const redis::Script* s : {&IssueScript(), &VerifyScript(), &QuotaScript(), &RefundScript()}) {
+  for (const redis::Script* s : {&IssueScript(), &VerifyCodeScript(), &QuotaScript(), &RefundScript()}) {
     if (absl::Status st = redis_.Load(*s); !st.ok()) return st;
   }
   return absl::OkStatus();
@@ -152,10 +154,10 @@ absl::StatusOr<IssueResult> OtpStore::Issue(const std::string& phone_id, absl::T
 
 absl::StatusOr<VerifyResult> OtpStore::Verify(const std::string& phone_id, absl::Time now,
                                               const std::string& mac, int max_wrong) {
-  absl::StatusOr<redis::Reply> r = redis_.Eval(VerifyScript(), {CodeKey(phone_id)},
+  absl::StatusOr<redis::Reply> r = redis_.Eval(VerifyCodeScript(), {CodeKey(phone_id)},
                                                {Ms(now), mac, absl::StrCat(max_wrong)});
   if (!r.ok()) return r.status();
-  if (r->elements.size() != 2) return Malformed(VerifyScript());
+  if (r->elements.size() != 2) return Malformed(VerifyCodeScript());
   const std::string& verdict = r->elements[0].str;
   VerifyResult result;
   result.attempts_left = static_cast<int>(r->elements[1].integer);
@@ -170,7 +172,7 @@ absl::StatusOr<VerifyResult> OtpStore::Verify(const std::string& phone_id, absl:
   } else if (verdict == "NO_ACTIVE_CODE") {
     result.verdict = VerifyVerdict::kNoActiveCode;
   } else {
-    return Malformed(VerifyScript());
+    return Malformed(VerifyCodeScript());
   }
   return result;
 }

@@ -1,0 +1,118 @@
+// tools/suite as a developer uses it: up, use, Ctrl-C, up again; and recovery after kill -9.
+#include <signal.h>
+#include <sys/types.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "lindungi/otp/v1/otp.grpc.pb.h"
+#include "support/child_process.h"
+#include "support/grpc_probe.h"
+#include "support/test_env.h"
+
+namespace lindungi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class SuiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    run_dir_ = MakeTempDir();
+    // 13 ports from a base that is free now (Redis at base, otp at base+10..12).
+    base_ = 20000 + (FreePort() % 20000);
+  }
+
+  std::unique_ptr<ChildProcess> Suite(const std::string& command) {
+    auto child = ChildProcess::Spawn(
+        {"/usr/bin/env", "LINDUNGI_RUN_DIR=" + run_dir_, "LINDUNGI_BIN_DIR=" + BinDir(),
+         "LINDUNGI_PORT_BASE=" + std::to_string(base_), SourceDir() + "/tools/suite", command,
+         "--no-build"});
+    EXPECT_TRUE(child.ok());
+    return std::move(*child);
+  }
+
+  std::unique_ptr<ChildProcess> Up() {
+    auto up = Suite("up");
+    EXPECT_TRUE(up->WaitForLine(
+        [](const std::string& l) { return l.find("Lindungi is running") != std::string::npos; },
+        absl::Seconds(60)))
+        << up->Output();
+    return up;
+  }
+
+  std::vector<pid_t> RecordedPids() {
+    std::vector<pid_t> pids;
+    for (const auto& f : std::filesystem::directory_iterator(run_dir_ + "/pids")) {
+      std::ifstream in(f.path());
+      pid_t pid;
+      if (in >> pid) pids.push_back(pid);
+    }
+    return pids;
+  }
+
+  std::string run_dir_;
+  int base_ = 0;
+};
+
+bool Alive(pid_t pid) { return kill(pid, 0) == 0; }
+
+TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
+  auto up = Up();
+  const int otp_health = base_ + 11;
+  EXPECT_EQ(HealthCheck(otp_health).value_or("down"), "SERVING");
+  EXPECT_THAT(up->Output(), HasSubstr(absl::StrCat("127.0.0.1:", base_ + 10)));
+
+  auto stub = lindungi::otp::v1::OtpService::NewStub(PlaintextChannel(base_ + 10));
+  grpc::ClientContext ctx;
+  lindungi::otp::v1::RequestOtpRequest req;
+  req.set_phone("081234567890");  // a demo number
+  req.set_requester("wa:suite-test");
+  lindungi::otp::v1::RequestOtpResponse resp;
+  ASSERT_TRUE(stub->RequestOtp(&ctx, req, &resp).ok());
+  EXPECT_TRUE(Eventually([&] {
+    return ReadFileOrDie(run_dir_ + "/otp-outbox.jsonl").find("Kode verifikasi") != std::string::npos;
+  }));
+  stub.reset();
+
+  const std::vector<pid_t> pids = RecordedPids();
+  ASSERT_EQ(pids.size(), 2u);  // redis and otp
+  up->Signal(SIGINT);          // what Ctrl-C delivers
+  EXPECT_EQ(up->Wait(absl::Seconds(60)), 0) << up->Output();
+  for (pid_t pid : pids) EXPECT_FALSE(Alive(pid)) << "orphan process " << pid;
+  EXPECT_TRUE(std::filesystem::is_empty(run_dir_ + "/pids")) << "stale pid files left behind";
+
+  auto again = Up();
+  EXPECT_EQ(HealthCheck(otp_health).value_or("down"), "SERVING");
+  again->Signal(SIGTERM);
+  EXPECT_EQ(again->Wait(absl::Seconds(60)), 0);
+}
+
+TEST_F(SuiteTest, AfterKillMinusNineDownCleansUpAndUpStartsAfresh) {
+  auto up = Up();
+  const std::vector<pid_t> pids = RecordedPids();
+  // The terminal is closed the hard way: the script dies, its children keep running.
+  kill(up->pid(), SIGKILL);
+  ASSERT_TRUE(up->Wait().has_value());
+  auto refused = Suite("up");
+  EXPECT_NE(refused->Wait(absl::Seconds(60)).value_or(0), 0);
+  EXPECT_THAT(refused->Output(), HasSubstr("tools/suite down"));
+
+  auto down = Suite("down");
+  EXPECT_EQ(down->Wait(absl::Seconds(60)), 0) << down->Output();
+  for (pid_t pid : pids) {
+    EXPECT_TRUE(Eventually([&] { return !Alive(pid); })) << "still running: " << pid;
+  }
+
+  // Stale pid files from a crash (processes gone) do not block the next start.
+  std::ofstream(run_dir_ + "/pids/otp.pid") << "999999 lindungi-otp\n";
+  auto fresh = Up();
+  EXPECT_EQ(HealthCheck(base_ + 11).value_or("down"), "SERVING");
+  fresh->Signal(SIGINT);
+  EXPECT_EQ(fresh->Wait(absl::Seconds(60)), 0);
+}
+
+}  // namespace
+}  // namespace lindungi::testing
