@@ -21,6 +21,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/create_channel.h"
@@ -151,6 +152,7 @@ class Load {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the services do
   if (const std::string out = absl::GetFlag(FLAGS_print_verify_script); !out.empty()) {
     std::ofstream(out) << lindungi::otp::OtpStore::VerifyScript().source();
     std::printf("%s\n", lindungi::otp::OtpStore::VerifyScript().sha1().c_str());

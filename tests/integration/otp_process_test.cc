@@ -87,7 +87,7 @@ TEST_F(OtpProcessTest, HelpDocumentsEveryFlag) {
   EXPECT_EQ(code, 0);
   for (const char* flag :
        {"grpc_port", "health_port", "metrics_port", "bind_host", "redis", "redis_password_file",
-        "redis_pool_size", "redis_connect_timeout", "redis_command_timeout", "tls_cert_file",
+        "redis_connections", "redis_connect_timeout", "redis_command_timeout", "tls_cert_file",
         "tls_key_file", "tls_ca_file", "tls_allowed_peers", "log_level", "env", "worker_threads",
         "worker_queue", "drain_timeout", "max_connection_age", "otp_pepper_file",
         "registered_phones_file", "otp_ttl", "otp_max_attempts", "otp_resend_cooldown",

@@ -71,8 +71,11 @@ class OtpIssuerFixture : public ::testing::Test {
     auto redis = RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_server_ = std::move(*redis);
-    pool_ = std::make_unique<redis::RedisPool>(redis_server_->options());
-    store_ = std::make_unique<otp::OtpStore>(*pool_);
+    pool_ = std::make_unique<redis::RedisPool>(redis_server_->options());  // for inspection
+    redis::RedisOptions lanes = redis_server_->options();
+    lanes.pool_size = 2;
+    pipeline_ = std::make_unique<redis::RedisPipeline>(lanes);
+    store_ = std::make_unique<otp::OtpStore>(*pipeline_);
     auto registry = otp::AllowListRegistry::Parse(std::string(kRegistered) + "\n" +
                                                   kRegistered2 + "\n");
     ASSERT_TRUE(registry.ok());
@@ -100,6 +103,7 @@ class OtpIssuerFixture : public ::testing::Test {
 
   std::unique_ptr<RedisServer> redis_server_;
   std::unique_ptr<redis::RedisPool> pool_;
+  std::unique_ptr<redis::RedisPipeline> pipeline_;
   std::unique_ptr<otp::OtpStore> store_;
   std::unique_ptr<otp::AllowListRegistry> registry_;
   RecordingDispatcher dispatcher_;

@@ -1,5 +1,7 @@
 #include "lindungi/redis/redis.h"
 
+#include "redis_internal.h"
+
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 #include <sys/time.h>
@@ -53,13 +55,6 @@ const redisReply* FindError(const redisReply* r) {
   return nullptr;
 }
 
-absl::Status ConnectionError(const redisContext* ctx) {
-  if (ctx->err == REDIS_ERR_IO && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-    return absl::UnavailableError("redis: command timed out");
-  }
-  return absl::UnavailableError(absl::StrCat("redis: ", ctx->errstr));
-}
-
 std::string Sha1Hex(absl::string_view data) {
   unsigned char digest[SHA_DIGEST_LENGTH];
   SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
@@ -69,6 +64,98 @@ std::string Sha1Hex(absl::string_view data) {
 }
 
 }  // namespace
+
+namespace internal {
+
+absl::StatusOr<redisContext*> Connect(const RedisOptions& options) {
+  redisContext* ctx =
+      redisConnectWithTimeout(options.host.c_str(), options.port, Tv(options.connect_timeout));
+  if (ctx == nullptr) return absl::ResourceExhaustedError("redis: cannot allocate a context");
+  if (ctx->err) {
+    absl::Status s = absl::UnavailableError(absl::StrFormat(
+        "redis: cannot connect to %s:%d: %s", options.host, options.port, ctx->errstr));
+    redisFree(ctx);
+    return s;
+  }
+  redisSetTimeout(ctx, Tv(options.command_timeout));
+  redisEnableKeepAlive(ctx);
+  std::vector<std::vector<std::string>> setup;
+  if (!options.password.empty()) setup.push_back({"AUTH", options.password});
+  if (options.db != 0) setup.push_back({"SELECT", absl::StrCat(options.db)});
+  for (const auto& cmd : setup) {
+    Append(ctx, cmd);
+    void* raw = nullptr;
+    if (redisGetReply(ctx, &raw) != REDIS_OK || raw == nullptr) {
+      absl::Status s = ConnectionError(ctx, errno);
+      redisFree(ctx);
+      return s;
+    }
+    auto* reply = static_cast<redisReply*>(raw);
+    const bool failed = reply->type == REDIS_REPLY_ERROR;
+    std::string err = failed ? std::string(reply->str, reply->len) : "";
+    freeReplyObject(reply);
+    if (failed) {
+      redisFree(ctx);
+      return absl::UnavailableError(absl::StrCat("redis: ", cmd[0], " failed: ", err));
+    }
+  }
+  return ctx;
+}
+
+void Append(redisContext* ctx, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  argv.reserve(args.size());
+  lens.reserve(args.size());
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  redisAppendCommandArgv(ctx, static_cast<int>(argv.size()), argv.data(), lens.data());
+}
+
+absl::Status ConnectionError(const redisContext* ctx, int err) {
+  if (ctx->err == REDIS_ERR_IO && (err == EAGAIN || err == EWOULDBLOCK)) {
+    return absl::UnavailableError("redis: command timed out");
+  }
+  return absl::UnavailableError(absl::StrCat("redis: ", ctx->errstr));
+}
+
+bool ClosedByPeer(const redisContext* ctx, int err) {
+  return ctx->err == REDIS_ERR_EOF ||
+         (ctx->err == REDIS_ERR_IO && (err == ECONNRESET || err == EPIPE));
+}
+
+absl::StatusOr<Reply> ToResult(const redisReply* reply) {
+  if (const redisReply* e = FindError(reply)) {
+    return absl::InternalError(absl::StrCat("redis: ", absl::string_view(e->str, e->len)));
+  }
+  return Convert(reply);
+}
+
+std::vector<std::string> EvalCommand(const char* verb, const std::string& script,
+                                     const std::vector<std::string>& keys,
+                                     const std::vector<std::string>& args) {
+  std::vector<std::string> cmd;
+  cmd.reserve(3 + keys.size() + args.size());
+  cmd.push_back(verb);
+  cmd.push_back(script);
+  cmd.push_back(absl::StrCat(keys.size()));
+  cmd.insert(cmd.end(), keys.begin(), keys.end());
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  return cmd;
+}
+
+absl::Status CheckLoaded(const Script& script, const absl::StatusOr<Reply>& reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->str != script.sha1()) {
+    return absl::InternalError(absl::StrCat("redis: script ", script.name(), " loaded as ",
+                                            reply->str, ", expected ", script.sha1()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace internal
 
 struct RedisPool::Connection {
   explicit Connection(redisContext* c) : ctx(c) {}
@@ -124,35 +211,9 @@ RedisPool::RedisPool(RedisOptions options) : options_(std::move(options)) {}
 RedisPool::~RedisPool() = default;
 
 absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Connect() {
-  redisContext* ctx =
-      redisConnectWithTimeout(options_.host.c_str(), options_.port, Tv(options_.connect_timeout));
-  if (ctx == nullptr) return absl::ResourceExhaustedError("redis: cannot allocate a context");
-  auto conn = std::make_unique<Connection>(ctx);
-  if (ctx->err) {
-    return absl::UnavailableError(absl::StrFormat("redis: cannot connect to %s:%d: %s",
-                                                  options_.host, options_.port, ctx->errstr));
-  }
-  redisSetTimeout(ctx, Tv(options_.command_timeout));
-  redisEnableKeepAlive(ctx);
-  std::vector<std::vector<std::string>> setup;
-  if (!options_.password.empty()) setup.push_back({"AUTH", options_.password});
-  if (options_.db != 0) setup.push_back({"SELECT", absl::StrCat(options_.db)});
-  for (const auto& cmd : setup) {
-    std::vector<const char*> argv;
-    std::vector<size_t> lens;
-    for (const auto& a : cmd) {
-      argv.push_back(a.data());
-      lens.push_back(a.size());
-    }
-    auto* reply = static_cast<redisReply*>(
-        redisCommandArgv(ctx, static_cast<int>(argv.size()), argv.data(), lens.data()));
-    if (reply == nullptr) return ConnectionError(ctx);
-    const bool failed = reply->type == REDIS_REPLY_ERROR;
-    std::string err = failed ? std::string(reply->str, reply->len) : "";
-    freeReplyObject(reply);
-    if (failed) return absl::UnavailableError(absl::StrCat("redis: ", cmd[0], " failed: ", err));
-  }
-  return conn;
+  absl::StatusOr<redisContext*> ctx = internal::Connect(options_);
+  if (!ctx.ok()) return ctx.status();
+  return std::make_unique<Connection>(*ctx);
 }
 
 absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
@@ -200,48 +261,29 @@ absl::StatusOr<std::vector<Reply>> RedisPool::RoundTrip(
     std::unique_ptr<Connection> conn = std::move(*acquired);
     redisContext* ctx = conn->ctx;
 
-    for (const auto& cmd : cmds) {
-      std::vector<const char*> argv;
-      std::vector<size_t> lens;
-      argv.reserve(cmd.size());
-      lens.reserve(cmd.size());
-      for (const auto& a : cmd) {
-        argv.push_back(a.data());
-        lens.push_back(a.size());
-      }
-      redisAppendCommandArgv(ctx, static_cast<int>(argv.size()), argv.data(), lens.data());
-    }
+    for (const auto& cmd : cmds) internal::Append(ctx, cmd);
     std::vector<Reply> replies;
     replies.reserve(cmds.size());
     absl::Status error;
-    bool connection_failed = false;
-    int failed_errno = 0;
     for (size_t i = 0; i < cmds.size(); ++i) {
       void* raw = nullptr;
       if (redisGetReply(ctx, &raw) != REDIS_OK || raw == nullptr) {
-        connection_failed = true;
-        failed_errno = errno;
-        error = ConnectionError(ctx);
-        break;
+        const int err = errno;
+        // A socket the server closed while it sat idle (Redis restarted) fails before anything
+        // ran; one retry on a fresh connection hides that. Timeouts are never retried.
+        const bool stale = conn->used && attempt == 0 && i == 0 && internal::ClosedByPeer(ctx, err);
+        absl::Status failed = internal::ConnectionError(ctx, err);
+        Release(std::move(conn), /*healthy=*/false);
+        if (stale) break;
+        return failed;
       }
       auto* reply = static_cast<redisReply*>(raw);
-      if (const redisReply* e = FindError(reply); e != nullptr && error.ok()) {
-        error = absl::InternalError(absl::StrCat("redis: ", absl::string_view(e->str, e->len)));
-      }
-      replies.push_back(Convert(reply));
+      absl::StatusOr<Reply> result = internal::ToResult(reply);
       freeReplyObject(reply);
+      if (!result.ok() && error.ok()) error = result.status();
+      replies.push_back(result.ok() ? *std::move(result) : Reply());
     }
-    if (connection_failed) {
-      // A socket the server closed while it sat idle (Redis restarted) fails with EOF before
-      // anything ran; one retry on a fresh connection hides that. Timeouts are never retried.
-      const bool closed_by_peer =
-          ctx->err == REDIS_ERR_EOF ||
-          (ctx->err == REDIS_ERR_IO && (failed_errno == ECONNRESET || failed_errno == EPIPE));
-      const bool stale = conn->used && closed_by_peer && attempt == 0 && replies.empty();
-      Release(std::move(conn), /*healthy=*/false);
-      if (stale) continue;
-      return error;
-    }
+    if (conn == nullptr) continue;  // stale connection: try again
     conn->used = true;
     Release(std::move(conn), /*healthy=*/true);
     if (!error.ok()) return error;
@@ -262,28 +304,14 @@ absl::StatusOr<std::vector<Reply>> RedisPool::Pipeline(
 }
 
 absl::Status RedisPool::Load(const Script& script) {
-  absl::StatusOr<Reply> reply = Command({"SCRIPT", "LOAD", script.source()});
-  if (!reply.ok()) return reply.status();
-  if (reply->str != script.sha1()) {
-    return absl::InternalError(absl::StrCat("redis: script ", script.name(), " loaded as ",
-                                            reply->str, ", expected ", script.sha1()));
-  }
-  return absl::OkStatus();
+  return internal::CheckLoaded(script, Command({"SCRIPT", "LOAD", script.source()}));
 }
 
 absl::StatusOr<Reply> RedisPool::Eval(const Script& script, const std::vector<std::string>& keys,
                                       const std::vector<std::string>& args) {
-  std::vector<std::string> cmd;
-  cmd.reserve(3 + keys.size() + args.size());
-  cmd.push_back("EVALSHA");
-  cmd.push_back(script.sha1());
-  cmd.push_back(absl::StrCat(keys.size()));
-  cmd.insert(cmd.end(), keys.begin(), keys.end());
-  cmd.insert(cmd.end(), args.begin(), args.end());
-  absl::StatusOr<Reply> reply = Command(cmd);
+  absl::StatusOr<Reply> reply = Command(internal::EvalCommand("EVALSHA", script.sha1(), keys, args));
   if (reply.ok() || !absl::StrContains(reply.status().message(), "NOSCRIPT")) return reply;
-  if (absl::Status loaded = Load(script); !loaded.ok()) return loaded;
-  return Command(cmd);
+  return Command(internal::EvalCommand("EVAL", script.source(), keys, args));
 }
 
 absl::Status RedisPool::Ping() {

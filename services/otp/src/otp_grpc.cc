@@ -57,13 +57,18 @@ grpc::ServerUnaryReactor* OtpGrpcService::RequestOtp(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* OtpGrpcService::VerifyOtp(grpc::CallbackServerContext* ctx,
                                                     const v1::VerifyOtpRequest* request,
                                                     v1::VerifyOtpResponse* response) {
-  return server::RunBlocking(ctx, workers_, [this, request, response]() -> absl::Status {
-    absl::StatusOr<CheckResult> result = issuer_.Verify({request->phone(), request->code()});
-    if (!result.ok()) return result.status();
-    response->set_outcome(ToProto(result->verdict));
-    response->set_attempts_left(result->attempts_left);
-    if (result->verdict == VerifyVerdict::kVerified) response->set_phone_e164(result->e164);
-    return absl::OkStatus();
+  // One pipelined Redis call and no blocking: verification skips the worker pool.
+  return server::RunAsync(ctx, [this, request, response](server::Done done) {
+    issuer_.VerifyAsync({request->phone(), request->code()},
+                        [response, done](absl::StatusOr<CheckResult> result) {
+                          if (!result.ok()) return done(result.status());
+                          response->set_outcome(ToProto(result->verdict));
+                          response->set_attempts_left(result->attempts_left);
+                          if (result->verdict == VerifyVerdict::kVerified) {
+                            response->set_phone_e164(result->e164);
+                          }
+                          done(absl::OkStatus());
+                        });
   });
 }
 

@@ -1,5 +1,7 @@
 #include "otp_issuer.h"
 
+#include <future>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -162,16 +164,34 @@ absl::StatusOr<CodeIssued> OtpIssuer::Request(const CodeRequest& request) {
   return CodeIssued{phone::MaskPhone(*e164), limits_.code_ttl, issued->wait};
 }
 
-absl::StatusOr<CheckResult> OtpIssuer::Verify(const CodeCheck& check) {
+void OtpIssuer::VerifyAsync(const CodeCheck& check,
+                            std::function<void(absl::StatusOr<CheckResult>)> done) {
   absl::StatusOr<std::string> e164 = ParsePhone(check.phone);
-  if (!e164.ok()) return e164.status();
-  if (absl::Status s = CheckCode(check.code); !s.ok()) return s;
+  if (!e164.ok()) return done(e164.status());
+  if (absl::Status s = CheckCode(check.code); !s.ok()) return done(s);
 
-  absl::StatusOr<VerifyResult> result =
-      store_.Verify(KeyId("phone", *e164), clock_.Now(), CodeMac(*e164, check.code),
-                    limits_.max_wrong_attempts);
-  if (!result.ok()) return result.status();
-  switch (result->verdict) {
+  // Computed before the call: the callback below takes e164 over.
+  const std::string phone_id = KeyId("phone", *e164);
+  const std::string mac = CodeMac(*e164, check.code);
+  store_.VerifyAsync(
+      phone_id, clock_.Now(), mac, limits_.max_wrong_attempts,
+      [this, e164 = *std::move(e164), done = std::move(done)](
+          absl::StatusOr<VerifyResult> result) mutable {
+        if (!result.ok()) return done(result.status());
+        CountVerdict(result->verdict);
+        done(CheckResult{result->verdict, result->attempts_left, std::move(e164)});
+      });
+}
+
+absl::StatusOr<CheckResult> OtpIssuer::Verify(const CodeCheck& check) {
+  std::promise<absl::StatusOr<CheckResult>> promise;
+  std::future<absl::StatusOr<CheckResult>> future = promise.get_future();
+  VerifyAsync(check, [&promise](absl::StatusOr<CheckResult> r) { promise.set_value(std::move(r)); });
+  return future.get();
+}
+
+void OtpIssuer::CountVerdict(VerifyVerdict verdict) {
+  switch (verdict) {
     case VerifyVerdict::kVerified:
       metrics_.verified.Increment();
       break;
@@ -188,7 +208,6 @@ absl::StatusOr<CheckResult> OtpIssuer::Verify(const CodeCheck& check) {
       metrics_.no_active_code.Increment();
       break;
   }
-  return CheckResult{result->verdict, result->attempts_left, *std::move(e164)};
 }
 
 }  // namespace lindungi::otp

@@ -5,6 +5,7 @@
 // answer, the same Redis writes and the same timing as a registered one; its code is simply a
 // random value that no one knows, and nothing is sent.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -51,7 +52,11 @@ class OtpIssuer {
   // refuses; UNAVAILABLE when Redis or the registry cannot be reached. A refused or failed
   // request leaves no code behind and gives back the quota it took.
   absl::StatusOr<CodeIssued> Request(const CodeRequest& request);
-  // INVALID_ARGUMENT for a bad phone or code; UNAVAILABLE when Redis is down.
+  // INVALID_ARGUMENT for a bad phone or code; UNAVAILABLE when Redis is down. `done` runs on
+  // the calling thread for bad input, else on a Redis I/O thread: no blocking work in it.
+  void VerifyAsync(const CodeCheck& check,
+                   std::function<void(absl::StatusOr<CheckResult>)> done);
+  // The same, waiting for the answer.
   absl::StatusOr<CheckResult> Verify(const CodeCheck& check);
 
   // The message the citizen receives (Bahasa Indonesia).
@@ -61,6 +66,7 @@ class OtpIssuer {
   std::string KeyId(absl::string_view kind, absl::string_view value) const;
   std::string CodeMac(const std::string& e164, const std::string& code) const;
   void RefundAll(std::initializer_list<const QuotaTicket*> tickets);
+  void CountVerdict(VerifyVerdict verdict);
 
   const std::string pepper_;
   const OtpLimits limits_;

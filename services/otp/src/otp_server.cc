@@ -21,7 +21,7 @@ absl::StatusOr<std::unique_ptr<OtpServer>> OtpServer::Start(const OtpConfig& con
   if (!sender.ok()) return sender.status();
   s->sender_ = std::move(*sender);
 
-  s->redis_ = std::make_unique<redis::RedisPool>(redis);
+  s->redis_ = std::make_unique<redis::RedisPipeline>(redis);
   s->store_ = std::make_unique<OtpStore>(*s->redis_);
   if (absl::Status loaded = s->store_->LoadScripts(); !loaded.ok()) {
     log::Warn("redis not reachable at start; scripts load on first use",
@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<OtpServer>> OtpServer::Start(const OtpConfig& con
   s->service_ = std::make_unique<OtpGrpcService>(*s->issuer_, s->host_->workers());
   s->host_->AddService(s->service_.get(), lindungi::otp::v1::OtpService::service_full_name());
   if (absl::Status started = s->host_->Start(); !started.ok()) return started;
-  redis::RedisPool* pool = s->redis_.get();
+  redis::RedisPipeline* pool = s->redis_.get();
   s->host_->SetReadinessCheck([pool] { return pool->Ping(); }, absl::Seconds(2));
   log::Info("otp-service ready", {{"provider", std::string(ProviderName(config.delivery.provider))},
                                   {"env", std::string(config::EnvName(config.env))}});

@@ -7,7 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "lindungi/clock/clock.h"
-#include "lindungi/redis/redis.h"
+#include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
 #include "code_delivery.h"
 #include "otp_config.h"
@@ -38,7 +38,7 @@ class OtpServer {
   OtpServer() = default;
 
   OtpMetrics metrics_;
-  std::unique_ptr<redis::RedisPool> redis_;
+  std::unique_ptr<redis::RedisPipeline> redis_;
   std::unique_ptr<OtpStore> store_;
   std::unique_ptr<PhoneRegistry> registry_;
   std::unique_ptr<CodeSender> sender_;

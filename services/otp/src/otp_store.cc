@@ -107,7 +107,7 @@ absl::Status Malformed(const redis::Script& script) {
 
 }  // namespace
 
-OtpStore::OtpStore(redis::RedisPool& redis) : redis_(redis) {}
+OtpStore::OtpStore(redis::RedisPipeline& redis) : redis_(redis) {}
 
 const redis::Script& OtpStore::VerifyScript() { return VerifyCodeScript(); }
 
@@ -131,7 +131,7 @@ absl::StatusOr<IssueResult> OtpStore::Issue(const std::string& phone_id, absl::T
                                             absl::Duration cooldown, absl::Duration cooldown_max,
                                             int phone_limit, absl::Duration phone_window) {
   // The code record outlives its lifetime by an hour so that a late try reads "expired".
-  absl::StatusOr<redis::Reply> r = redis_.Eval(
+  absl::StatusOr<redis::Reply> r = redis_.EvalSync(
       IssueScript(), {SendsKey(phone_id), CodeKey(phone_id)},
       {Ms(now), Ms(phone_window), absl::StrCat(phone_limit), Ms(cooldown), Ms(cooldown_max), mac,
        Ms(now + ttl), Ms(ttl + absl::Hours(1))});
@@ -152,10 +152,9 @@ absl::StatusOr<IssueResult> OtpStore::Issue(const std::string& phone_id, absl::T
   return result;
 }
 
-absl::StatusOr<VerifyResult> OtpStore::Verify(const std::string& phone_id, absl::Time now,
-                                              const std::string& mac, int max_wrong) {
-  absl::StatusOr<redis::Reply> r = redis_.Eval(VerifyCodeScript(), {CodeKey(phone_id)},
-                                               {Ms(now), mac, absl::StrCat(max_wrong)});
+namespace {
+
+absl::StatusOr<VerifyResult> ParseVerify(const absl::StatusOr<redis::Reply>& r) {
   if (!r.ok()) return r.status();
   if (r->elements.size() != 2) return Malformed(VerifyCodeScript());
   const std::string& verdict = r->elements[0].str;
@@ -177,10 +176,19 @@ absl::StatusOr<VerifyResult> OtpStore::Verify(const std::string& phone_id, absl:
   return result;
 }
 
+}  // namespace
+
+void OtpStore::VerifyAsync(const std::string& phone_id, absl::Time now, const std::string& mac,
+                           int max_wrong,
+                           std::function<void(absl::StatusOr<VerifyResult>)> done) {
+  redis_.Eval(VerifyCodeScript(), {CodeKey(phone_id)}, {Ms(now), mac, absl::StrCat(max_wrong)},
+              [done = std::move(done)](absl::StatusOr<redis::Reply> r) { done(ParseVerify(r)); });
+}
+
 absl::StatusOr<QuotaTicket> OtpStore::TakeQuota(std::string key, absl::Time now, int limit,
                                                 absl::Duration window) {
   absl::StatusOr<redis::Reply> r =
-      redis_.Eval(QuotaScript(), {key}, {Ms(now), Ms(window), absl::StrCat(limit)});
+      redis_.EvalSync(QuotaScript(), {key}, {Ms(now), Ms(window), absl::StrCat(limit)});
   if (!r.ok()) return r.status();
   if (r->elements.size() != 3) return Malformed(QuotaScript());
   QuotaTicket ticket;
@@ -204,7 +212,7 @@ absl::StatusOr<QuotaTicket> OtpStore::TakeGlobalQuota(absl::Time now, int limit,
 
 absl::Status OtpStore::Refund(const QuotaTicket& ticket) {
   if (!ticket.granted) return absl::OkStatus();
-  return redis_.Eval(RefundScript(), {ticket.key}, {ticket.window_start_ms}).status();
+  return redis_.EvalSync(RefundScript(), {ticket.key}, {ticket.window_start_ms}).status();
 }
 
 }  // namespace lindungi::otp

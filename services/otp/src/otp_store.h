@@ -15,7 +15,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lindungi/redis/redis.h"
+#include <functional>
+
+#include "lindungi/redis/pipeline.h"
 
 namespace lindungi::otp {
 
@@ -43,7 +45,7 @@ struct QuotaTicket {
 
 class OtpStore {
  public:
-  explicit OtpStore(redis::RedisPool& redis);
+  explicit OtpStore(redis::RedisPipeline& redis);
 
   // SCRIPT LOAD of every script (also done lazily on NOSCRIPT).
   absl::Status LoadScripts();
@@ -53,9 +55,10 @@ class OtpStore {
                                     const std::string& mac, absl::Duration ttl,
                                     absl::Duration cooldown, absl::Duration cooldown_max,
                                     int phone_limit, absl::Duration phone_window);
-  // Verify-and-consume with a constant-time comparison, in one script.
-  absl::StatusOr<VerifyResult> Verify(const std::string& phone_id, absl::Time now,
-                                      const std::string& mac, int max_wrong);
+  // Verify-and-consume with a constant-time comparison, in one script. `done` runs on a Redis
+  // I/O thread.
+  void VerifyAsync(const std::string& phone_id, absl::Time now, const std::string& mac,
+                   int max_wrong, std::function<void(absl::StatusOr<VerifyResult>)> done);
 
   // Takes one unit of the requester's / the global quota.
   absl::StatusOr<QuotaTicket> TakeRequesterQuota(const std::string& requester_id, absl::Time now,
@@ -74,7 +77,7 @@ class OtpStore {
   absl::StatusOr<QuotaTicket> TakeQuota(std::string key, absl::Time now, int limit,
                                         absl::Duration window);
 
-  redis::RedisPool& redis_;
+  redis::RedisPipeline& redis_;
 };
 
 }  // namespace lindungi::otp

@@ -28,7 +28,7 @@ struct RedisOptions {
   std::string password;            // AUTH password, empty for none
   absl::Duration connect_timeout = absl::Milliseconds(500);  // per connection attempt
   absl::Duration command_timeout = absl::Seconds(1);         // per command round trip
-  int pool_size = 16;                                        // most connections open at once
+  int pool_size = 16;  // RedisPool: most connections open at once; RedisPipeline: connections
   absl::Duration acquire_timeout = absl::Seconds(1);  // wait for a free connection at most this
 };
 

@@ -12,7 +12,10 @@
 // anything thrown becomes INTERNAL; a full pool answers UNAVAILABLE at once; a call whose
 // deadline passed while queued is not started.
 
+#include <atomic>
 #include <exception>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -54,6 +57,35 @@ grpc::ServerUnaryReactor* RunBlocking(grpc::CallbackServerContext* ctx, WorkerPo
   };
   if (!pool.TrySubmit(std::move(task))) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "server busy, retry shortly"));
+  }
+  return reactor;
+}
+
+// For work that completes asynchronously without blocking (a pipelined Redis call):
+//
+//   return server::RunAsync(ctx, [=](server::Done done) {
+//     issuer_.VerifyAsync(check, [=](absl::StatusOr<R> r) { ...; done(status); });
+//   });
+//
+// `start` runs at once on the gRPC thread with the caller's request id; `done` may be called from
+// any thread, exactly once (later calls are ignored). Anything `start` throws becomes INTERNAL.
+using Done = std::function<void(const absl::Status&)>;
+
+template <typename Start>
+grpc::ServerUnaryReactor* RunAsync(grpc::CallbackServerContext* ctx, Start start) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  std::string request_id = RequestIdOf(*ctx);
+  ctx->AddInitialMetadata("x-request-id", request_id);
+  log::RequestIdScope scope(request_id);
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  Done done = [reactor, finished](const absl::Status& status) {
+    if (!finished->exchange(true)) reactor->Finish(status::ToGrpc(status));
+  };
+  try {
+    start(done);
+  } catch (const std::exception& e) {
+    log::Error("handler threw", {{"what", e.what()}});
+    done(absl::InternalError("internal error"));
   }
   return reactor;
 }
