@@ -26,10 +26,10 @@ class SuiteTest : public ::testing::Test {
   }
 
   std::unique_ptr<ChildProcess> Suite(const std::string& command) {
-    auto child = ChildProcess::Spawn(
-        {"/usr/bin/env", "LINDUNGI_RUN_DIR=" + run_dir_, "LINDUNGI_BIN_DIR=" + BinDir(),
-         "LINDUNGI_PORT_BASE=" + std::to_string(base_), SourceDir() + "/tools/suite", command,
-         "--no-build"});
+    auto child = ChildProcess::Spawn({"/usr/bin/env", "LINDUNGI_RUN_DIR=" + run_dir_,
+                                      "LINDUNGI_BIN_DIR=" + BinDir(),
+                                      "LINDUNGI_PORT_BASE=" + std::to_string(base_),
+                                      SourceDir() + "/tools/suite", command, "--no-build"});
     EXPECT_TRUE(child.ok());
     return std::move(*child);
   }
@@ -73,7 +73,8 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   lindungi::otp::v1::RequestOtpResponse resp;
   ASSERT_TRUE(stub->RequestOtp(&ctx, req, &resp).ok());
   EXPECT_TRUE(Eventually([&] {
-    return ReadFileOrDie(run_dir_ + "/otp-outbox.jsonl").find("Kode verifikasi") != std::string::npos;
+    return ReadFileOrDie(run_dir_ + "/otp-outbox.jsonl").find("Kode verifikasi") !=
+           std::string::npos;
   }));
   stub.reset();
 

@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     size_t j = i;
     while (j < out.size() && IsDigit(out[j])) ++j;
-    const bool alone = (i == 0 || !IsWordChar(out[i - 1])) && (j == out.size() || !IsWordChar(out[j]));
+    const bool alone =
+        (i == 0 || !IsWordChar(out[i - 1])) && (j == out.size() || !IsWordChar(out[j]));
     if (alone && j - i >= 10) std::abort();
     i = j;
   }

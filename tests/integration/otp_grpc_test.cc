@@ -8,6 +8,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "lindungi/grpcclient/channel.h"
+#include "lindungi/log/log.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
 #include "lindungi/status/status.h"
 #include "nlohmann/json.hpp"
@@ -235,13 +236,71 @@ TEST_F(OtpGrpcTest, ShutdownDrainsCallsInFlightAndRefusesNewOnes) {
   EXPECT_EQ(after->RequestOtp(&ctx, req, &resp).error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
+TEST_F(OtpGrpcTest, ClientChannelsCarryTheCurrentRequestIdAndCountCalls) {
+  StartServer();
+  auto channel = grpcclient::MakeChannel(absl::StrCat("127.0.0.1:", server_->host().grpc_port()),
+                                         grpcclient::ChannelOptions{});
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  auto stub = v1::OtpService::NewStub(*channel);
+  const std::string series =
+      "grpc_client_handled_total{grpc_code=\"OK\",grpc_method=\"VerifyOtp\","
+      "grpc_service=\"lindungi.otp.v1.OtpService\",grpc_type=\"unary\"}";
+  const double before = MetricValue(Scrape(server_->host().metrics_port()), series);
+
+  log::RequestIdScope scope("from-the-gateway-42");  // as a worker handling a message would
+  auto ctx = grpcclient::NewCallContext(absl::Seconds(5));
+  v1::VerifyOtpRequest req;
+  req.set_phone(kRegistered);
+  req.set_code("123456");
+  v1::VerifyOtpResponse resp;
+  ASSERT_TRUE(stub->VerifyOtp(ctx.get(), req, &resp).ok());
+  auto echoed = ctx->GetServerInitialMetadata().find("x-request-id");
+  ASSERT_NE(echoed, ctx->GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "from-the-gateway-42");
+  EXPECT_EQ(MetricValue(Scrape(server_->host().metrics_port()), series), before + 1);
+}
+
+TEST_F(OtpGrpcTest, ACallWhoseDeadlinePassesWhileQueuedIsNeverStarted) {
+  options_.worker_threads = 1;
+  StartServer();
+  redis::RedisPool admin(redis_->options());
+  ASSERT_TRUE(admin.Command({"CLIENT", "PAUSE", "700", "WRITE"}).ok());
+  const std::string issued = "lindungi_otp_issued_total{channel=\"whatsapp\"}";
+  const double issued_before = MetricValue(Scrape(server_->host().metrics_port()), issued);
+  const double started_before =
+      MetricValue(Scrape(server_->host().metrics_port()), kRequestOtpStarted);
+
+  // A holds the only worker while Redis is paused; B waits behind it and gives up.
+  grpc::Status a_status;
+  std::thread a([&] {
+    v1::RequestOtpResponse resp;
+    a_status = RequestOtp(kRegistered, &resp);
+  });
+  ASSERT_TRUE(Eventually([&] {
+    return MetricValue(Scrape(server_->host().metrics_port()), kRequestOtpStarted) > started_before;
+  }));
+  auto ctx = grpcclient::NewCallContext(absl::Milliseconds(100));
+  v1::RequestOtpRequest req;
+  req.set_phone("+6281298765432");
+  req.set_requester("wa:impatient");
+  req.set_channel(lindungi::common::v1::CHANNEL_WHATSAPP);
+  v1::RequestOtpResponse resp;
+  EXPECT_EQ(stub_->RequestOtp(ctx.get(), req, &resp).error_code(),
+            grpc::StatusCode::DEADLINE_EXCEEDED);
+  a.join();
+  ASSERT_TRUE(a_status.ok()) << a_status.error_message();
+  // Only A issued a code: B was dropped from the queue, not run after its caller left.
+  ASSERT_TRUE(Eventually([&] { return server_->host().workers().queued() == 0; }));
+  EXPECT_EQ(MetricValue(Scrape(server_->host().metrics_port()), issued), issued_before + 1);
+}
+
 class OtpMtlsTest : public OtpGrpcTest {
  protected:
   void SetUp() override {
     OtpGrpcTest::SetUp();
     certs_ = dir_ + "/certs";
-    auto gen = ChildProcess::Spawn({SourceDir() + "/tools/gen-certs", "--out", certs_, "otp",
-                                    "gateway", "identity"});
+    auto gen = ChildProcess::Spawn(
+        {SourceDir() + "/tools/gen-certs", "--out", certs_, "otp", "gateway", "identity"});
     ASSERT_TRUE(gen.ok());
     ASSERT_EQ((*gen)->Wait(), 0) << (*gen)->Output();
     options_.tls = {certs_ + "/otp.crt", certs_ + "/otp.key", certs_ + "/ca.crt"};
@@ -250,8 +309,10 @@ class OtpMtlsTest : public OtpGrpcTest {
 
   grpc::StatusCode CallAs(const std::string& who) {
     grpcclient::ChannelOptions o;
-    if (!who.empty()) o.tls = {certs_ + "/" + who + ".crt", certs_ + "/" + who + ".key", certs_ + "/ca.crt"};
-    auto channel = grpcclient::MakeChannel(absl::StrCat("127.0.0.1:", server_->host().grpc_port()), o);
+    if (!who.empty())
+      o.tls = {certs_ + "/" + who + ".crt", certs_ + "/" + who + ".key", certs_ + "/ca.crt"};
+    auto channel =
+        grpcclient::MakeChannel(absl::StrCat("127.0.0.1:", server_->host().grpc_port()), o);
     EXPECT_TRUE(channel.ok());
     auto stub = v1::OtpService::NewStub(*channel);
     auto ctx = grpcclient::NewCallContext(absl::Seconds(5));

@@ -188,7 +188,7 @@ TEST_F(OtpIssuerTest, UnregisteredNumbersLookExactlyLikeRegisteredOnes) {
   auto b = pool_->Command({"HGETALL", keys->elements[1].str});
   ASSERT_EQ(a->elements.size(), b->elements.size());
   for (size_t i = 0; i < a->elements.size(); i += 2) {
-    EXPECT_EQ(a->elements[i].str, b->elements[i].str);                  // field names
+    EXPECT_EQ(a->elements[i].str, b->elements[i].str);                        // field names
     EXPECT_EQ(a->elements[i + 1].str.size(), b->elements[i + 1].str.size());  // value sizes
   }
   EXPECT_EQ(Request(kUnregistered, "wa:b").status().code(), absl::StatusCode::kResourceExhausted);
@@ -245,7 +245,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{kRegistered, "", "code"}, BadInput{kRegistered, "12345", "code"},
         BadInput{kRegistered, "1234567", "code"}, BadInput{kRegistered, "12a456", "code"},
         BadInput{kRegistered, "\u0661\u0662\u0663\u0664\u0665\u0666", "code"},
-        BadInput{kRegistered, " 12345", "code"}, BadInput{kRegistered, LongString().c_str(), "code"},
+        BadInput{kRegistered, " 12345", "code"},
+        BadInput{kRegistered, LongString().c_str(), "code"},
         BadInput{"+1 415 555 0100", "123456", "phone"}),
     [](const ::testing::TestParamInfo<BadInput>& info) {
       return absl::StrFormat("%s_%d", std::string(info.param.code) == "-" ? "Request" : "Verify",
@@ -318,8 +319,8 @@ TEST_F(OtpIssuerTest, TenThousandGuessesAcrossRotatingRequestsNeverSucceed) {
     ASSERT_TRUE(v.ok()) << v.status();
     ++guesses;
     if (v->verdict == VerifyVerdict::kVerified) ++successes;
-    if (v->verdict == VerifyVerdict::kWrongCode || (v->verdict == VerifyVerdict::kLocked &&
-                                                    wrong_on_this_code < 5)) {
+    if (v->verdict == VerifyVerdict::kWrongCode ||
+        (v->verdict == VerifyVerdict::kLocked && wrong_on_this_code < 5)) {
       ++live_wrong;
       ++wrong_on_this_code;
     }

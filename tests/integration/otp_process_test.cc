@@ -85,16 +85,47 @@ class OtpProcessTest : public ::testing::Test {
 TEST_F(OtpProcessTest, HelpDocumentsEveryFlag) {
   auto [code, out] = Run({"--help"});
   EXPECT_EQ(code, 0);
-  for (const char* flag :
-       {"grpc_port", "health_port", "metrics_port", "bind_host", "redis", "redis_password_file",
-        "redis_connections", "redis_connect_timeout", "redis_command_timeout", "tls_cert_file",
-        "tls_key_file", "tls_ca_file", "tls_allowed_peers", "log_level", "env", "worker_threads",
-        "worker_queue", "drain_timeout", "max_connection_age", "otp_pepper_file",
-        "registered_phones_file", "otp_ttl", "otp_max_attempts", "otp_resend_cooldown",
-        "otp_resend_cooldown_max", "otp_phone_limit", "otp_phone_window", "otp_requester_limit",
-        "otp_requester_window", "otp_global_limit", "otp_global_window", "sms_provider",
-        "sms_url", "sms_api_key_file", "sms_timeout", "sms_max_attempts", "sms_retry_backoff",
-        "outbox_file", "delivery_threads", "delivery_queue", "flagfile"}) {
+  for (const char* flag : {"grpc_port",
+                           "health_port",
+                           "metrics_port",
+                           "bind_host",
+                           "redis",
+                           "redis_password_file",
+                           "redis_connections",
+                           "redis_connect_timeout",
+                           "redis_command_timeout",
+                           "tls_cert_file",
+                           "tls_key_file",
+                           "tls_ca_file",
+                           "tls_allowed_peers",
+                           "log_level",
+                           "env",
+                           "worker_threads",
+                           "worker_queue",
+                           "drain_timeout",
+                           "max_connection_age",
+                           "otp_pepper_file",
+                           "registered_phones_file",
+                           "otp_ttl",
+                           "otp_max_attempts",
+                           "otp_resend_cooldown",
+                           "otp_resend_cooldown_max",
+                           "otp_phone_limit",
+                           "otp_phone_window",
+                           "otp_requester_limit",
+                           "otp_requester_window",
+                           "otp_global_limit",
+                           "otp_global_window",
+                           "sms_provider",
+                           "sms_url",
+                           "sms_api_key_file",
+                           "sms_timeout",
+                           "sms_max_attempts",
+                           "sms_retry_backoff",
+                           "outbox_file",
+                           "delivery_threads",
+                           "delivery_queue",
+                           "flagfile"}) {
     // Each flag is listed with a description and its default.
     EXPECT_TRUE(std::regex_search(out, std::regex(std::string("--") + flag + " \\([^)]")))
         << "--" << flag << " is not documented in --help";
@@ -191,9 +222,9 @@ TEST_F(OtpProcessTest, HttpProviderRetriesServerErrorsAndDeliversOnce) {
   ASSERT_TRUE(sms.ok()) << sms.status();
   WriteFile(dir_ + "/sms.key", "sms-key-123\n");
   std::vector<std::string> flags = BaseFlags();
-  flags.insert(flags.end(), {"--redis=" + redis_->url(), "--sms_provider=http",
-                             "--sms_url=" + (*sms)->url(), "--sms_api_key_file=" + dir_ + "/sms.key",
-                             "--sms_retry_backoff=10ms"});
+  flags.insert(flags.end(),
+               {"--redis=" + redis_->url(), "--sms_provider=http", "--sms_url=" + (*sms)->url(),
+                "--sms_api_key_file=" + dir_ + "/sms.key", "--sms_retry_backoff=10ms"});
   auto svc = StartService("lindungi-otp", flags);
   ASSERT_TRUE(svc.ok()) << svc.status();
   (*sms)->Fail(503, 2);
@@ -221,16 +252,17 @@ TEST_F(OtpProcessTest, HttpProviderDoesNotRetryPermanentRefusals) {
   ASSERT_TRUE(sms.ok()) << sms.status();
   WriteFile(dir_ + "/sms.key", "wrong-key\n");  // the provider answers 401
   std::vector<std::string> flags = BaseFlags();
-  flags.insert(flags.end(), {"--redis=" + redis_->url(), "--sms_provider=http",
-                             "--sms_url=" + (*sms)->url(), "--sms_api_key_file=" + dir_ + "/sms.key",
-                             "--sms_retry_backoff=10ms"});
+  flags.insert(flags.end(),
+               {"--redis=" + redis_->url(), "--sms_provider=http", "--sms_url=" + (*sms)->url(),
+                "--sms_api_key_file=" + dir_ + "/sms.key", "--sms_retry_backoff=10ms"});
   auto svc = StartService("lindungi-otp", flags);
   ASSERT_TRUE(svc.ok()) << svc.status();
   auto stub = Stub(*svc);
   ASSERT_TRUE(Request(*stub, kPhone).ok());  // the citizen's answer does not depend on delivery
   ASSERT_TRUE(Eventually([&] {
-    return MetricValue(Scrape(svc->metrics_port),
-                       "lindungi_otp_delivery_failures_total{provider=\"http\",reason=\"http_4xx\"}") == 1;
+    return MetricValue(
+               Scrape(svc->metrics_port),
+               "lindungi_otp_delivery_failures_total{provider=\"http\",reason=\"http_4xx\"}") == 1;
   }));
   EXPECT_EQ((*sms)->Stats()["rejected"], 1) << "a 4xx must not be retried";
   EXPECT_TRUE((*sms)->Messages().empty());

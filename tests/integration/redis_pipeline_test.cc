@@ -1,6 +1,4 @@
 // The multiplexed, pipelined Redis client against a real redis-server.
-#include "lindungi/redis/pipeline.h"
-
 #include <atomic>
 #include <future>
 #include <thread>
@@ -8,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "lindungi/redis/pipeline.h"
 #include "support/redis_server.h"
 #include "support/test_env.h"
 
@@ -68,7 +67,8 @@ TEST_F(RedisPipelineTest, ErrorRepliesFailOnlyTheirOwnCall) {
   ASSERT_TRUE(pipeline_->CommandSync({"SET", "s", "text"}).ok());
   std::promise<absl::Status> bad;
   std::promise<std::string> good;
-  pipeline_->Command({"INCR", "s"}, [&](absl::StatusOr<redis::Reply> r) { bad.set_value(r.status()); });
+  pipeline_->Command({"INCR", "s"},
+                     [&](absl::StatusOr<redis::Reply> r) { bad.set_value(r.status()); });
   pipeline_->Command({"GET", "s"}, [&](absl::StatusOr<redis::Reply> r) {
     good.set_value(r.ok() ? r->str : "error");
   });

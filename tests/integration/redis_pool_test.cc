@@ -1,10 +1,9 @@
 // The hiredis pool against a real redis-server: scripts, NOSCRIPT, restarts, outages, timeouts.
-#include "lindungi/redis/redis.h"
-
 #include <thread>
 
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "lindungi/redis/redis.h"
 #include "support/redis_server.h"
 
 namespace lindungi::testing {
@@ -112,8 +111,7 @@ TEST(RedisUrlTest, ParsesTheForms) {
   EXPECT_EQ(b->password, "s3cret");
   EXPECT_EQ(b->port, 6379);
   for (const char* bad : {"http://x:1", "redis://", "redis://h:99999", "redis://h:1/x"}) {
-    EXPECT_EQ(redis::ParseRedisUrl(bad).status().code(), absl::StatusCode::kInvalidArgument)
-        << bad;
+    EXPECT_EQ(redis::ParseRedisUrl(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 

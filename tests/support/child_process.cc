@@ -138,12 +138,11 @@ absl::StatusOr<ServiceProcess> StartService(const std::string& binary,
   if (!child.ok()) return child.status();
   ServiceProcess service;
   service.process = std::move(*child);
-  std::optional<std::string> line = service.process->WaitForLine([](const std::string& l) {
-    return l.find("\"msg\":\"listening\"") != std::string::npos;
-  });
+  std::optional<std::string> line = service.process->WaitForLine(
+      [](const std::string& l) { return l.find("\"msg\":\"listening\"") != std::string::npos; });
   if (!line) {
-    return absl::UnavailableError(absl::StrCat(binary, " did not start; output:\n",
-                                               service.process->Output()));
+    return absl::UnavailableError(
+        absl::StrCat(binary, " did not start; output:\n", service.process->Output()));
   }
   const auto json = nlohmann::json::parse(*line);
   service.grpc_port = json.at("grpc_port").get<int>();

@@ -24,8 +24,8 @@ absl::StatusOr<std::unique_ptr<FakeSms>> FakeSms::Start(const std::string& dir,
 }
 
 void FakeSms::Fail(int status, int count) {
-  auto r = HttpPost(base_ + "/_fake/fail",
-                    nlohmann::json{{"status", status}, {"count", count}}.dump());
+  auto r =
+      HttpPost(base_ + "/_fake/fail", nlohmann::json{{"status", status}, {"count", count}}.dump());
   EXPECT_TRUE(r.ok()) << r.status();
 }
 

@@ -42,9 +42,9 @@ void CollectNames(const std::string& bytes, std::vector<std::string>* names, int
     }
     const std::string value = bytes.substr(i, len);
     i += len;
-    if (depth == 0 && field == 6) CollectNames(value, names, 1);       // list_services_response
-    if (depth == 1 && field == 1) CollectNames(value, names, 2);       // service
-    if (depth == 2 && field == 1) names->push_back(value);             // name
+    if (depth == 0 && field == 6) CollectNames(value, names, 1);  // list_services_response
+    if (depth == 1 && field == 1) CollectNames(value, names, 2);  // service
+    if (depth == 2 && field == 1) names->push_back(value);        // name
   }
 }
 
@@ -92,7 +92,9 @@ absl::StatusOr<std::vector<std::string>> ReflectionServices(int port) {
   cq.Shutdown();
   while (Next(cq)) {
   }
-  if (!got) return status::FromGrpc(status.ok() ? grpc::Status(grpc::StatusCode::UNKNOWN, "no reply") : status);
+  if (!got)
+    return status::FromGrpc(status.ok() ? grpc::Status(grpc::StatusCode::UNKNOWN, "no reply")
+                                        : status);
   std::vector<grpc::Slice> slices;
   (void)in.Dump(&slices);
   std::string bytes;

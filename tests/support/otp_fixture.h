@@ -76,8 +76,8 @@ class OtpIssuerFixture : public ::testing::Test {
     lanes.pool_size = 2;
     pipeline_ = std::make_unique<redis::RedisPipeline>(lanes);
     store_ = std::make_unique<otp::OtpStore>(*pipeline_);
-    auto registry = otp::AllowListRegistry::Parse(std::string(kRegistered) + "\n" +
-                                                  kRegistered2 + "\n");
+    auto registry =
+        otp::AllowListRegistry::Parse(std::string(kRegistered) + "\n" + kRegistered2 + "\n");
     ASSERT_TRUE(registry.ok());
     registry_ = std::move(*registry);
     Rebuild();

@@ -33,24 +33,24 @@ redis::RedisOptions RedisServer::options() const {
 }
 
 absl::Status RedisServer::Launch() {
-  absl::StatusOr<std::unique_ptr<ChildProcess>> child = ChildProcess::Spawn(
-      {"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-       "--save", "", "--appendonly", "no", "--dir", dir_, "--daemonize", "no",
-       "--protected-mode", "yes", "--loglevel", "warning"},
-      dir_ + "/redis.log");
+  absl::StatusOr<std::unique_ptr<ChildProcess>> child =
+      ChildProcess::Spawn({"/usr/bin/redis-server", "--port", std::to_string(port_), "--bind",
+                           "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir_,
+                           "--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning"},
+                          dir_ + "/redis.log");
   if (!child.ok()) return child.status();
   process_ = std::move(*child);
   // redis-server is ready when it answers PING (STYLE.md trap 9), not when it was started.
   redis::RedisOptions o = options();
   o.pool_size = 1;
   redis::RedisPool probe(o);
-  const bool up = Eventually([&] { return !process_->Running() || probe.Ping().ok(); },
-                             absl::Seconds(15));
+  const bool up =
+      Eventually([&] { return !process_->Running() || probe.Ping().ok(); }, absl::Seconds(15));
   if (up && process_->Running()) return absl::OkStatus();
   const std::string output = process_->Output();
   process_.reset();
-  return absl::UnavailableError(absl::StrCat("redis-server did not start on port ", port_, ": ",
-                                             output));
+  return absl::UnavailableError(
+      absl::StrCat("redis-server did not start on port ", port_, ": ", output));
 }
 
 void RedisServer::Stop() {

@@ -34,8 +34,7 @@ TEST(RedactTest, MasksNiksAndCodesEntirelyOrToTheDesignMask) {
 TEST(RedactTest, RedactsTokens) {
   EXPECT_EQ(Redact("Authorization: Bearer abc.def-ghi"), "Authorization: Bearer [REDACTED]");
   EXPECT_THAT(Redact("token eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhMSJ9.c2ln"), Not(HasSubstr("eyJ")));
-  EXPECT_THAT(Redact("wamid.HBgLNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjBDNzE0"),
-              Not(HasSubstr("HBgLNjI4")));
+  EXPECT_THAT(Redact("wamid.HBgLNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjBDNzE0"), Not(HasSubstr("HBgLNjI4")));
 }
 
 TEST(RedactTest, LeavesOrdinaryTextAndSmallNumbersAlone) {
@@ -47,10 +46,13 @@ TEST(RedactTest, LeavesOrdinaryTextAndSmallNumbersAlone) {
 
 TEST(LogLineTest, IsOneJsonObjectWithRequestIdAndRedactedFields) {
   RequestIdScope scope("rid-1");
-  const std::string line =
-      FormatLine(Level::kInfo, "sent to 081234567890",
-                 {{"phone", "+6281234567890"}, {"code", "123456"}, {"attempts", 3},
-                  {"grpc_code", "OK"}, {"note", "ref 3201234567890001"}, {"ok", true}});
+  const std::string line = FormatLine(Level::kInfo, "sent to 081234567890",
+                                      {{"phone", "+6281234567890"},
+                                       {"code", "123456"},
+                                       {"attempts", 3},
+                                       {"grpc_code", "OK"},
+                                       {"note", "ref 3201234567890001"},
+                                       {"ok", true}});
   ASSERT_EQ(line.back(), '\n');
   EXPECT_EQ(line.find('\n'), line.size() - 1) << "one line only";
   auto j = nlohmann::json::parse(line);

@@ -39,7 +39,8 @@ absl::StatusOr<std::string> ReadSecretFile(absl::string_view path, absl::string_
   }
   std::string secret = std::move(*content);
   absl::StripTrailingAsciiWhitespace(&secret);
-  if (secret.empty()) return absl::InvalidArgumentError(absl::StrCat(what, " file ", path, " is empty"));
+  if (secret.empty())
+    return absl::InvalidArgumentError(absl::StrCat(what, " file ", path, " is empty"));
   return secret;
 }
 

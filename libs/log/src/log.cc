@@ -236,7 +236,8 @@ std::string FormatLine(Level level, absl::string_view msg, std::initializer_list
   std::string line;
   line.reserve(160);
   line.append("{\"ts\":");
-  AppendJsonString(&line, absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
+  AppendJsonString(&line,
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()));
   line.append(",\"level\":\"");
   line.append(LevelName(level));
   line.append("\",\"service\":");

@@ -32,9 +32,9 @@ struct SideFamilies {
         handled(CounterFamily("grpc_" + side + "_handled_total",
                               "Total number of RPCs completed on the " + side +
                                   ", regardless of success or failure.")),
-        received(CounterFamily("grpc_" + side + "_msg_received_total",
-                               "Total number of RPC stream messages received on the " + side +
-                                   ".")),
+        received(
+            CounterFamily("grpc_" + side + "_msg_received_total",
+                          "Total number of RPC stream messages received on the " + side + ".")),
         sent(CounterFamily("grpc_" + side + "_msg_sent_total",
                            "Total number of gRPC stream messages sent by the " + side + ".")),
         seconds(HistogramFamily("grpc_" + side + "_handling_seconds",
@@ -54,9 +54,10 @@ struct MethodMetrics {
     absl::string_view m = full_method;
     if (!m.empty() && m[0] == '/') m.remove_prefix(1);
     const size_t slash = m.find('/');
-    labels = {{"grpc_type", type},
-              {"grpc_service", std::string(m.substr(0, slash))},
-              {"grpc_method", slash == absl::string_view::npos ? "" : std::string(m.substr(slash + 1))}};
+    labels = {
+        {"grpc_type", type},
+        {"grpc_service", std::string(m.substr(0, slash))},
+        {"grpc_method", slash == absl::string_view::npos ? "" : std::string(m.substr(slash + 1))}};
     started = &f.started.Add(labels);
     received = &f.received.Add(labels);
     sent = &f.sent.Add(labels);
@@ -121,10 +122,9 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
   explicit ServerMetricsInterceptor(grpc::experimental::ServerRpcInfo* info) {
     using T = grpc::experimental::ServerRpcInfo::Type;
     const T t = info->type();
-    metrics_ = &ServerTable().Get(
-        info->method(),
-        TypeName(t == T::CLIENT_STREAMING || t == T::BIDI_STREAMING,
-                 t == T::SERVER_STREAMING || t == T::BIDI_STREAMING));
+    metrics_ = &ServerTable().Get(info->method(),
+                                  TypeName(t == T::CLIENT_STREAMING || t == T::BIDI_STREAMING,
+                                           t == T::SERVER_STREAMING || t == T::BIDI_STREAMING));
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -150,8 +150,7 @@ class ServerMetricsInterceptor final : public grpc::experimental::Interceptor {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-class ServerMetricsFactory final
-    : public grpc::experimental::ServerInterceptorFactoryInterface {
+class ServerMetricsFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
@@ -164,10 +163,9 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
   explicit ClientMetricsInterceptor(grpc::experimental::ClientRpcInfo* info) {
     using T = grpc::experimental::ClientRpcInfo::Type;
     const T t = info->type();
-    metrics_ = &ClientTable().Get(
-        info->method(),
-        TypeName(t == T::CLIENT_STREAMING || t == T::BIDI_STREAMING,
-                 t == T::SERVER_STREAMING || t == T::BIDI_STREAMING));
+    metrics_ = &ClientTable().Get(info->method(),
+                                  TypeName(t == T::CLIENT_STREAMING || t == T::BIDI_STREAMING,
+                                           t == T::SERVER_STREAMING || t == T::BIDI_STREAMING));
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -193,8 +191,7 @@ class ClientMetricsInterceptor final : public grpc::experimental::Interceptor {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-class ClientMetricsFactory final
-    : public grpc::experimental::ClientInterceptorFactoryInterface {
+class ClientMetricsFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
  public:
   grpc::experimental::Interceptor* CreateClientInterceptor(
       grpc::experimental::ClientRpcInfo* info) override {
@@ -206,10 +203,10 @@ class ClientMetricsFactory final
 
 const char* GoCodeName(int code) {
   static const char* const kNames[kCodes] = {
-      "OK",       "Canceled",          "Unknown",          "InvalidArgument", "DeadlineExceeded",
-      "NotFound", "AlreadyExists",     "PermissionDenied", "ResourceExhausted",
-      "FailedPrecondition", "Aborted", "OutOfRange",       "Unimplemented",   "Internal",
-      "Unavailable",        "DataLoss", "Unauthenticated"};
+      "OK",       "Canceled",       "Unknown",          "InvalidArgument",   "DeadlineExceeded",
+      "NotFound", "AlreadyExists",  "PermissionDenied", "ResourceExhausted", "FailedPrecondition",
+      "Aborted",  "OutOfRange",     "Unimplemented",    "Internal",          "Unavailable",
+      "DataLoss", "Unauthenticated"};
   return code >= 0 && code < kCodes ? kNames[code] : "Unknown";
 }
 

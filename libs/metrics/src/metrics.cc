@@ -30,22 +30,22 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
 }
 
 prometheus::Family<prometheus::Counter>& CounterFamily(const std::string& name,
-                                                        const std::string& help) {
+                                                       const std::string& help) {
   return prometheus::BuildCounter().Name(name).Help(help).Register(Registry());
 }
 
 prometheus::Family<prometheus::Gauge>& GaugeFamily(const std::string& name,
-                                                    const std::string& help) {
+                                                   const std::string& help) {
   return prometheus::BuildGauge().Name(name).Help(help).Register(Registry());
 }
 
 prometheus::Family<prometheus::Histogram>& HistogramFamily(const std::string& name,
-                                                            const std::string& help) {
+                                                           const std::string& help) {
   return prometheus::BuildHistogram().Name(name).Help(help).Register(Registry());
 }
 
 absl::StatusOr<std::unique_ptr<MetricsServer>> MetricsServer::Start(const std::string& host,
-                                                                   int port) {
+                                                                    int port) {
   std::unique_ptr<prometheus::Exposer> exposer;
   try {
     exposer = std::make_unique<prometheus::Exposer>(absl::StrCat(host, ":", port), 2);

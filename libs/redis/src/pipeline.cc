@@ -132,7 +132,8 @@ void RedisPipeline::Eval(const Script& script, std::vector<std::string> keys,
 absl::StatusOr<Reply> RedisPipeline::CommandSync(std::vector<std::string> args) {
   std::promise<absl::StatusOr<Reply>> promise;
   std::future<absl::StatusOr<Reply>> future = promise.get_future();
-  Command(std::move(args), [&promise](absl::StatusOr<Reply> r) { promise.set_value(std::move(r)); });
+  Command(std::move(args),
+          [&promise](absl::StatusOr<Reply> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 

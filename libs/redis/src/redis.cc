@@ -1,7 +1,5 @@
 #include "lindungi/redis/redis.h"
 
-#include "redis_internal.h"
-
 #include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 #include <sys/time.h>
@@ -12,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "redis_internal.h"
 
 namespace lindungi::redis {
 namespace {
@@ -222,8 +221,8 @@ absl::StatusOr<std::unique_ptr<RedisPool::Connection>> RedisPool::Acquire() {
     const auto deadline =
         std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(options_.acquire_timeout);
     while (idle_.empty() && open_ >= options_.pool_size) {
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout &&
-          idle_.empty() && open_ >= options_.pool_size) {
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          open_ >= options_.pool_size) {
         return absl::UnavailableError("redis: every pooled connection is busy");
       }
     }
@@ -309,7 +308,8 @@ absl::Status RedisPool::Load(const Script& script) {
 
 absl::StatusOr<Reply> RedisPool::Eval(const Script& script, const std::vector<std::string>& keys,
                                       const std::vector<std::string>& args) {
-  absl::StatusOr<Reply> reply = Command(internal::EvalCommand("EVALSHA", script.sha1(), keys, args));
+  absl::StatusOr<Reply> reply =
+      Command(internal::EvalCommand("EVALSHA", script.sha1(), keys, args));
   if (reply.ok() || !absl::StrContains(reply.status().message(), "NOSCRIPT")) return reply;
   return Command(internal::EvalCommand("EVAL", script.source(), keys, args));
 }

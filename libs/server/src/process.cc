@@ -11,8 +11,8 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "lindungi/log/log.h"
 
 ABSL_FLAG(std::string, log_level, "info", "Lowest level logged: debug, info, warn or error");
@@ -65,8 +65,8 @@ int WaitForTerminationSignal() {
   return sig;
 }
 
-ProcessInfo InitProcess(int argc, char** argv, absl::string_view program,
-                        absl::string_view service, absl::string_view usage) {
+ProcessInfo InitProcess(int argc, char** argv, absl::string_view program, absl::string_view service,
+                        absl::string_view usage) {
   BlockTerminationSignals();
   std::signal(SIGPIPE, SIG_IGN);
   // Debian's absl checks every Mutex acquisition order for deadlock cycles (gRPC locks a lot);
@@ -99,8 +99,8 @@ ProcessInfo InitProcess(int argc, char** argv, absl::string_view program,
   }
   log::Level level;
   if (!log::ParseLevel(absl::GetFlag(FLAGS_log_level), &level)) {
-    config::ExitBadConfig(program, absl::InvalidArgumentError(
-                                       "--log_level must be debug, info, warn or error"));
+    config::ExitBadConfig(
+        program, absl::InvalidArgumentError("--log_level must be debug, info, warn or error"));
   }
   absl::StatusOr<config::Env> env = config::ParseEnv(absl::GetFlag(FLAGS_env));
   if (!env.ok()) config::ExitBadConfig(program, env.status());

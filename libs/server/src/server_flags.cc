@@ -3,8 +3,9 @@
 #include "lindungi/server/service_host.h"
 
 ABSL_FLAG(int, grpc_port, 50051, "gRPC port (0 picks a free port, logged at start)");
-ABSL_FLAG(int, health_port, 50052,
-          "Plaintext port serving only grpc.health.v1, for Kubernetes probes (0 picks a free port)");
+ABSL_FLAG(
+    int, health_port, 50052,
+    "Plaintext port serving only grpc.health.v1, for Kubernetes probes (0 picks a free port)");
 ABSL_FLAG(int, metrics_port, 9464, "Prometheus /metrics HTTP port (0 picks a free port)");
 ABSL_FLAG(std::string, bind_host, "0.0.0.0", "Address the gRPC, health and metrics ports bind");
 ABSL_FLAG(std::string, tls_cert_file, "", "This service's certificate (PEM); mTLS on when set");
@@ -37,8 +38,8 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
   o.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   o.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
   o.tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
-  if (o.tls.enabled() && (o.tls.cert_file.empty() || o.tls.key_file.empty() ||
-                          o.tls.ca_file.empty())) {
+  if (o.tls.enabled() &&
+      (o.tls.cert_file.empty() || o.tls.key_file.empty() || o.tls.ca_file.empty())) {
     return absl::InvalidArgumentError(
         "mTLS needs all of --tls_cert_file, --tls_key_file and --tls_ca_file");
   }

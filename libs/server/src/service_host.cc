@@ -170,9 +170,8 @@ void ServiceHost::SetServing(bool serving) {
 }
 
 void ServiceHost::SetReadinessCheck(std::function<absl::Status()> check, absl::Duration interval) {
-  readiness_thread_ = std::thread([this, check = std::move(check), interval] {
-    ReadinessLoop(check, interval);
-  });
+  readiness_thread_ =
+      std::thread([this, check = std::move(check), interval] { ReadinessLoop(check, interval); });
 }
 
 void ServiceHost::ReadinessLoop(std::function<absl::Status()> check, absl::Duration interval) {
@@ -185,7 +184,8 @@ void ServiceHost::ReadinessLoop(std::function<absl::Status()> check, absl::Durat
     last_error = status.ok() ? "" : std::string(status.message());
     SetServing(status.ok());
     std::unique_lock<std::mutex> lock(mu_);
-    if (stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(interval), [this] { return stopping_; })) {
+    if (stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(interval),
+                          [this] { return stopping_; })) {
       return;
     }
   }

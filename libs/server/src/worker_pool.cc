@@ -5,9 +5,9 @@
 namespace lindungi::server {
 
 WorkerPool::WorkerPool(std::string name, int threads, size_t max_queue) : max_queue_(max_queue) {
-  depth_ = &metrics::GaugeFamily("lindungi_worker_queue_depth",
-                                 "Tasks waiting for a worker thread.")
-                .Add({{"pool", name}});
+  depth_ =
+      &metrics::GaugeFamily("lindungi_worker_queue_depth", "Tasks waiting for a worker thread.")
+           .Add({{"pool", name}});
   rejected_ = &metrics::CounterFamily("lindungi_worker_rejected_total",
                                       "Tasks refused because the worker queue was full.")
                    .Add({{"pool", name}});

@@ -51,8 +51,8 @@ absl::Status WithReason(absl::Status status, absl::string_view reason, absl::str
 
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
                                 absl::string_view description) {
-  google::rpc::BadRequest bad = PayloadOf<google::rpc::BadRequest>(status).value_or(
-      google::rpc::BadRequest());
+  google::rpc::BadRequest bad =
+      PayloadOf<google::rpc::BadRequest>(status).value_or(google::rpc::BadRequest());
   auto* violation = bad.add_field_violations();
   violation->set_field(std::string(field));
   violation->set_description(std::string(description));

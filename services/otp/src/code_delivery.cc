@@ -53,9 +53,9 @@ absl::Status HttpSmsSender::Send(const std::string& e164, const std::string& tex
     } else if (response->status >= 200 && response->status < 300) {
       return absl::OkStatus();
     } else if (response->status == 429 || response->status >= 500) {
-      last = Failure(absl::StatusCode::kUnavailable,
-                     response->status == 429 ? "http_429" : "http_5xx",
-                     absl::StrCat("SMS provider answered HTTP ", response->status));
+      last =
+          Failure(absl::StatusCode::kUnavailable, response->status == 429 ? "http_429" : "http_5xx",
+                  absl::StrCat("SMS provider answered HTTP ", response->status));
       wait = http::RetryAfter(*response, wait);
     } else {
       return Failure(absl::StatusCode::kFailedPrecondition, "http_4xx",

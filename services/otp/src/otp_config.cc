@@ -20,8 +20,7 @@ ABSL_FLAG(int, otp_phone_limit, 5, "Codes per number per --otp_phone_window");
 ABSL_FLAG(absl::Duration, otp_phone_window, absl::Hours(1), "Window of --otp_phone_limit");
 ABSL_FLAG(int, otp_requester_limit, 10,
           "Code requests per requester (a WhatsApp sender, an agent) per --otp_requester_window");
-ABSL_FLAG(absl::Duration, otp_requester_window, absl::Hours(1),
-          "Window of --otp_requester_limit");
+ABSL_FLAG(absl::Duration, otp_requester_window, absl::Hours(1), "Window of --otp_requester_limit");
 ABSL_FLAG(int, otp_global_limit, 1000,
           "Delivery budget: codes issued per --otp_global_window across all numbers");
 ABSL_FLAG(absl::Duration, otp_global_window, absl::Minutes(1), "Window of --otp_global_limit");

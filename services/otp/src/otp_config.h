@@ -12,15 +12,15 @@ namespace lindungi::otp {
 
 // Every limit of DESIGN.md "One-time codes". Windows are fixed windows.
 struct OtpLimits {
-  absl::Duration code_ttl = absl::Minutes(5);         // a code's lifetime
-  int max_wrong_attempts = 5;                          // wrong tries that kill a code
-  absl::Duration resend_cooldown = absl::Seconds(60);  // wait after the first send to a number
+  absl::Duration code_ttl = absl::Minutes(5);              // a code's lifetime
+  int max_wrong_attempts = 5;                              // wrong tries that kill a code
+  absl::Duration resend_cooldown = absl::Seconds(60);      // wait after the first send to a number
   absl::Duration resend_cooldown_max = absl::Minutes(15);  // the cooldown doubles up to this
-  int phone_limit = 5;                                 // codes per number per phone_window
+  int phone_limit = 5;                                     // codes per number per phone_window
   absl::Duration phone_window = absl::Hours(1);
-  int requester_limit = 10;                            // code requests per requester per window
+  int requester_limit = 10;  // code requests per requester per window
   absl::Duration requester_window = absl::Hours(1);
-  int global_limit = 1000;                             // codes issued per global_window, all numbers
+  int global_limit = 1000;  // codes issued per global_window, all numbers
   absl::Duration global_window = absl::Minutes(1);
 };
 
@@ -32,16 +32,16 @@ struct DeliveryConfig {
   std::string sms_url;                           // http: POST target
   std::string sms_api_key;                       // http: bearer key (read from its file)
   absl::Duration sms_timeout = absl::Seconds(5);
-  int sms_max_attempts = 3;                      // tries per message (5xx, 429, network)
+  int sms_max_attempts = 3;  // tries per message (5xx, 429, network)
   absl::Duration sms_retry_backoff = absl::Milliseconds(200);  // doubles per retry, jittered
-  int threads = 4;                               // concurrent deliveries
-  int queue = 10000;                             // deliveries waiting before new ones are dropped
+  int threads = 4;                                             // concurrent deliveries
+  int queue = 10000;  // deliveries waiting before new ones are dropped
 };
 
 struct OtpConfig {
   config::Env env = config::Env::kDevelopment;
-  std::string pepper;                   // server secret keying every HMAC (from its file)
-  std::string registered_phones_file;   // allow-list of registered numbers
+  std::string pepper;                  // server secret keying every HMAC (from its file)
+  std::string registered_phones_file;  // allow-list of registered numbers
   OtpLimits limits;
   DeliveryConfig delivery;
 };

@@ -43,13 +43,14 @@ grpc::ServerUnaryReactor* OtpGrpcService::RequestOtp(grpc::CallbackServerContext
                                                      const v1::RequestOtpRequest* request,
                                                      v1::RequestOtpResponse* response) {
   return server::RunBlocking(ctx, workers_, [this, request, response]() -> absl::Status {
-    absl::StatusOr<CodeIssued> issued = issuer_.Request(
-        {request->phone(), request->requester(), ChannelLabel(request->channel())});
+    absl::StatusOr<CodeIssued> issued =
+        issuer_.Request({request->phone(), request->requester(), ChannelLabel(request->channel())});
     if (!issued.ok()) return issued.status();
     response->set_masked_phone(issued->masked_phone);
-    response->set_expires_in_seconds(static_cast<int32_t>(absl::ToInt64Seconds(issued->expires_in)));
-    response->set_resend_after_seconds(
-        static_cast<int32_t>(absl::ToInt64Seconds(absl::Ceil(issued->resend_after, absl::Seconds(1)))));
+    response->set_expires_in_seconds(
+        static_cast<int32_t>(absl::ToInt64Seconds(issued->expires_in)));
+    response->set_resend_after_seconds(static_cast<int32_t>(
+        absl::ToInt64Seconds(absl::Ceil(issued->resend_after, absl::Seconds(1)))));
     return absl::OkStatus();
   });
 }

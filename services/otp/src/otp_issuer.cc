@@ -60,9 +60,8 @@ absl::Status CheckRequester(absl::string_view requester) {
 
 }  // namespace
 
-OtpIssuer::OtpIssuer(std::string pepper, OtpLimits limits, OtpStore& store,
-                     PhoneRegistry& registry, CodeDispatcher& dispatcher, clock::Clock& clock,
-                     OtpMetrics& metrics)
+OtpIssuer::OtpIssuer(std::string pepper, OtpLimits limits, OtpStore& store, PhoneRegistry& registry,
+                     CodeDispatcher& dispatcher, clock::Clock& clock, OtpMetrics& metrics)
     : pepper_(std::move(pepper)),
       limits_(limits),
       store_(store),
@@ -108,9 +107,9 @@ absl::StatusOr<CodeIssued> OtpIssuer::Request(const CodeRequest& request) {
   }
 
   const absl::Time now = clock_.Now();
-  absl::StatusOr<QuotaTicket> requester = store_.TakeRequesterQuota(
-      KeyId("requester", request.requester), now, limits_.requester_limit,
-      limits_.requester_window);
+  absl::StatusOr<QuotaTicket> requester =
+      store_.TakeRequesterQuota(KeyId("requester", request.requester), now, limits_.requester_limit,
+                                limits_.requester_window);
   if (!requester.ok()) return requester.status();
   if (!requester->granted) {
     metrics_.RateLimited("requester");
@@ -149,8 +148,7 @@ absl::StatusOr<CodeIssued> OtpIssuer::Request(const CodeRequest& request) {
     case IssueVerdict::kPhoneCooldown:
       RefundAll({&*requester, &*global});
       metrics_.RateLimited("phone_cooldown");
-      return Limited("PHONE_COOLDOWN", "a code was sent to this number moments ago",
-                     issued->wait);
+      return Limited("PHONE_COOLDOWN", "a code was sent to this number moments ago", issued->wait);
     case IssueVerdict::kPhoneLimit:
       RefundAll({&*requester, &*global});
       metrics_.RateLimited("phone_window");
@@ -173,20 +171,20 @@ void OtpIssuer::VerifyAsync(const CodeCheck& check,
   // Computed before the call: the callback below takes e164 over.
   const std::string phone_id = KeyId("phone", *e164);
   const std::string mac = CodeMac(*e164, check.code);
-  store_.VerifyAsync(
-      phone_id, clock_.Now(), mac, limits_.max_wrong_attempts,
-      [this, e164 = *std::move(e164), done = std::move(done)](
-          absl::StatusOr<VerifyResult> result) mutable {
-        if (!result.ok()) return done(result.status());
-        CountVerdict(result->verdict);
-        done(CheckResult{result->verdict, result->attempts_left, std::move(e164)});
-      });
+  store_.VerifyAsync(phone_id, clock_.Now(), mac, limits_.max_wrong_attempts,
+                     [this, e164 = *std::move(e164),
+                      done = std::move(done)](absl::StatusOr<VerifyResult> result) mutable {
+                       if (!result.ok()) return done(result.status());
+                       CountVerdict(result->verdict);
+                       done(CheckResult{result->verdict, result->attempts_left, std::move(e164)});
+                     });
 }
 
 absl::StatusOr<CheckResult> OtpIssuer::Verify(const CodeCheck& check) {
   std::promise<absl::StatusOr<CheckResult>> promise;
   std::future<absl::StatusOr<CheckResult>> future = promise.get_future();
-  VerifyAsync(check, [&promise](absl::StatusOr<CheckResult> r) { promise.set_value(std::move(r)); });
+  VerifyAsync(check,
+              [&promise](absl::StatusOr<CheckResult> r) { promise.set_value(std::move(r)); });
   return future.get();
 }
 

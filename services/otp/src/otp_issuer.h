@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lindungi/clock/clock.h"
 #include "code_delivery.h"
+#include "lindungi/clock/clock.h"
 #include "otp_config.h"
 #include "otp_metrics.h"
 #include "otp_store.h"
@@ -26,9 +26,9 @@ struct CodeRequest {
 };
 
 struct CodeIssued {
-  std::string masked_phone;    // 0812****7890
-  absl::Duration expires_in;   // lifetime of the code
-  absl::Duration resend_after; // cooldown before the next request for this number
+  std::string masked_phone;     // 0812****7890
+  absl::Duration expires_in;    // lifetime of the code
+  absl::Duration resend_after;  // cooldown before the next request for this number
 };
 
 struct CodeCheck {
@@ -54,8 +54,7 @@ class OtpIssuer {
   absl::StatusOr<CodeIssued> Request(const CodeRequest& request);
   // INVALID_ARGUMENT for a bad phone or code; UNAVAILABLE when Redis is down. `done` runs on
   // the calling thread for bad input, else on a Redis I/O thread: no blocking work in it.
-  void VerifyAsync(const CodeCheck& check,
-                   std::function<void(absl::StatusOr<CheckResult>)> done);
+  void VerifyAsync(const CodeCheck& check, std::function<void(absl::StatusOr<CheckResult>)> done);
   // The same, waiting for the answer.
   absl::StatusOr<CheckResult> Verify(const CodeCheck& check);
 

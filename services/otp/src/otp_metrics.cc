@@ -7,8 +7,8 @@ namespace lindungi::otp {
 using metrics::CounterFamily;
 
 OtpMetrics::OtpMetrics()
-    : verified(CounterFamily("lindungi_otp_verified_total", "Codes verified (and consumed).")
-                   .Add({})),
+    : verified(
+          CounterFamily("lindungi_otp_verified_total", "Codes verified (and consumed).").Add({})),
       wrong(CounterFamily("lindungi_otp_wrong_total", "Verification attempts with a wrong code.")
                 .Add({})),
       expired(CounterFamily("lindungi_otp_expired_total",

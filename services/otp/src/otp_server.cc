@@ -29,8 +29,8 @@ absl::StatusOr<std::unique_ptr<OtpServer>> OtpServer::Start(const OtpConfig& con
   }
   s->delivery_ = std::make_unique<DeliveryQueue>(*s->sender_, s->metrics_, config.delivery.threads,
                                                  config.delivery.queue);
-  s->issuer_ = std::make_unique<OtpIssuer>(config.pepper, config.limits, *s->store_,
-                                           *s->registry_, *s->delivery_, clock, s->metrics_);
+  s->issuer_ = std::make_unique<OtpIssuer>(config.pepper, config.limits, *s->store_, *s->registry_,
+                                           *s->delivery_, clock, s->metrics_);
 
   s->host_ = std::make_unique<server::ServiceHost>(options);
   s->service_ = std::make_unique<OtpGrpcService>(*s->issuer_, s->host_->workers());

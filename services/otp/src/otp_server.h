@@ -6,10 +6,10 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "code_delivery.h"
 #include "lindungi/clock/clock.h"
 #include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
-#include "code_delivery.h"
 #include "otp_config.h"
 #include "otp_grpc.h"
 #include "otp_issuer.h"

@@ -120,7 +120,8 @@ std::string OtpStore::SendsKey(const std::string& phone_id) {
 }
 
 absl::Status OtpStore::LoadScripts() {
-  for (const redis::Script* s : {&IssueScript(), &VerifyCodeScript(), &QuotaScript(), &RefundScript()}) {
+  for (const redis::Script* s :
+       {&IssueScript(), &VerifyCodeScript(), &QuotaScript(), &RefundScript()}) {
     if (absl::Status st = redis_.Load(*s); !st.ok()) return st;
   }
   return absl::OkStatus();
@@ -131,10 +132,10 @@ absl::StatusOr<IssueResult> OtpStore::Issue(const std::string& phone_id, absl::T
                                             absl::Duration cooldown, absl::Duration cooldown_max,
                                             int phone_limit, absl::Duration phone_window) {
   // The code record outlives its lifetime by an hour so that a late try reads "expired".
-  absl::StatusOr<redis::Reply> r = redis_.EvalSync(
-      IssueScript(), {SendsKey(phone_id), CodeKey(phone_id)},
-      {Ms(now), Ms(phone_window), absl::StrCat(phone_limit), Ms(cooldown), Ms(cooldown_max), mac,
-       Ms(now + ttl), Ms(ttl + absl::Hours(1))});
+  absl::StatusOr<redis::Reply> r =
+      redis_.EvalSync(IssueScript(), {SendsKey(phone_id), CodeKey(phone_id)},
+                      {Ms(now), Ms(phone_window), absl::StrCat(phone_limit), Ms(cooldown),
+                       Ms(cooldown_max), mac, Ms(now + ttl), Ms(ttl + absl::Hours(1))});
   if (!r.ok()) return r.status();
   if (r->elements.size() != 3) return Malformed(IssueScript());
   IssueResult result;
@@ -179,8 +180,7 @@ absl::StatusOr<VerifyResult> ParseVerify(const absl::StatusOr<redis::Reply>& r) 
 }  // namespace
 
 void OtpStore::VerifyAsync(const std::string& phone_id, absl::Time now, const std::string& mac,
-                           int max_wrong,
-                           std::function<void(absl::StatusOr<VerifyResult>)> done) {
+                           int max_wrong, std::function<void(absl::StatusOr<VerifyResult>)> done) {
   redis_.Eval(VerifyCodeScript(), {CodeKey(phone_id)}, {Ms(now), mac, absl::StrCat(max_wrong)},
               [done = std::move(done)](absl::StatusOr<redis::Reply> r) { done(ParseVerify(r)); });
 }

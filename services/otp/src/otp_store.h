@@ -11,12 +11,11 @@
 // the service's clock, passed in, so tests can move time; Redis TTLs only collect garbage.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include <functional>
-
 #include "lindungi/redis/pipeline.h"
 
 namespace lindungi::otp {

@@ -17,16 +17,16 @@
 namespace lindungi::http {
 
 struct Request {
-  std::string method = "GET";                     // GET, POST, ...
-  std::string url;                                // absolute http:// or https:// URL
+  std::string method = "GET";                                // GET, POST, ...
+  std::string url;                                           // absolute http:// or https:// URL
   std::vector<std::pair<std::string, std::string>> headers;  // sent as given
-  std::string body;                               // request body, if any
-  absl::Duration timeout = absl::Seconds(10);     // whole request, connect included
+  std::string body;                                          // request body, if any
+  absl::Duration timeout = absl::Seconds(10);                // whole request, connect included
 };
 
 struct Response {
-  long status = 0;                                // HTTP status code
-  std::map<std::string, std::string> headers;     // lower-cased names, last value wins
+  long status = 0;                             // HTTP status code
+  std::map<std::string, std::string> headers;  // lower-cased names, last value wins
   std::string body;
 };
 

@@ -28,11 +28,11 @@ std::shared_ptr<prometheus::Registry> RegistryPtr();
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets();
 
 prometheus::Family<prometheus::Counter>& CounterFamily(const std::string& name,
-                                                        const std::string& help);
+                                                       const std::string& help);
 prometheus::Family<prometheus::Gauge>& GaugeFamily(const std::string& name,
-                                                    const std::string& help);
+                                                   const std::string& help);
 prometheus::Family<prometheus::Histogram>& HistogramFamily(const std::string& name,
-                                                            const std::string& help);
+                                                           const std::string& help);
 
 // Serves the registry over HTTP at /metrics.
 class MetricsServer {

@@ -22,10 +22,10 @@ struct redisContext;
 namespace lindungi::redis {
 
 struct RedisOptions {
-  std::string host = "127.0.0.1";  // Redis host name or address
-  int port = 6379;                 // TCP port
-  int db = 0;                      // database index selected on connect
-  std::string password;            // AUTH password, empty for none
+  std::string host = "127.0.0.1";                            // Redis host name or address
+  int port = 6379;                                           // TCP port
+  int db = 0;                                                // database index selected on connect
+  std::string password;                                      // AUTH password, empty for none
   absl::Duration connect_timeout = absl::Milliseconds(500);  // per connection attempt
   absl::Duration command_timeout = absl::Seconds(1);         // per command round trip
   int pool_size = 16;  // RedisPool: most connections open at once; RedisPipeline: connections

@@ -6,8 +6,8 @@
 // ignored, and open Watch streams end so that they do not hold up the server's drain.
 
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 

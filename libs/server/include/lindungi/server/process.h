@@ -2,7 +2,8 @@
 
 // Start-up common to every Lindungi binary: flags (with --help listing every Lindungi flag and
 // --flagfile), the JSON logger, and signals (SIGTERM/SIGINT are blocked in every thread so that
-// ServiceHost::Run can wait for them; SIGPIPE is ignored so a closed socket is an error, not death).
+// ServiceHost::Run can wait for them; SIGPIPE is ignored so a closed socket is an error, not
+// death).
 
 #include <string>
 
@@ -18,8 +19,8 @@ struct ProcessInfo {
 
 // Call first thing in main(), before any thread starts. Exits with a one-line reason on bad
 // flags, positional arguments, or a bad --log_level / --env.
-ProcessInfo InitProcess(int argc, char** argv, absl::string_view program,
-                        absl::string_view service, absl::string_view usage);
+ProcessInfo InitProcess(int argc, char** argv, absl::string_view program, absl::string_view service,
+                        absl::string_view usage);
 
 // Blocks SIGTERM and SIGINT in the calling thread (and threads it starts later).
 void BlockTerminationSignals();

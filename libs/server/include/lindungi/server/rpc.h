@@ -4,7 +4,8 @@
 //
 //   grpc::ServerUnaryReactor* RequestOtp(grpc::CallbackServerContext* ctx,
 //                                        const Req* req, Resp* resp) override {
-//     return server::RunBlocking(ctx, host_.workers(), [=] { return issuer_.Request(*req, resp); });
+//     return server::RunBlocking(ctx, host_.workers(), [=] { return issuer_.Request(*req, resp);
+//     });
 //   }
 //
 // The work runs on the worker pool with the caller's request id (x-request-id, or a new one,

@@ -31,16 +31,16 @@
 namespace lindungi::server {
 
 struct ServerOptions {
-  std::string bind_host = "0.0.0.0";  // address the gRPC, health and metrics ports bind
-  int grpc_port = 0;                  // 0 picks a free port
-  int health_port = 0;                // plaintext grpc.health.v1 only; 0 picks a free port
-  int metrics_port = 0;               // Prometheus /metrics; 0 picks a free port
-  grpcclient::TlsFiles tls;           // mTLS on the gRPC port when set
+  std::string bind_host = "0.0.0.0";       // address the gRPC, health and metrics ports bind
+  int grpc_port = 0;                       // 0 picks a free port
+  int health_port = 0;                     // plaintext grpc.health.v1 only; 0 picks a free port
+  int metrics_port = 0;                    // Prometheus /metrics; 0 picks a free port
+  grpcclient::TlsFiles tls;                // mTLS on the gRPC port when set
   std::vector<std::string> allowed_peers;  // with mTLS: certificate names allowed to call
   int worker_threads = 16;                 // threads for blocking work
   size_t worker_queue = 4096;              // queued tasks before UNAVAILABLE
-  absl::Duration drain_timeout = absl::Seconds(20);       // SIGTERM: wait this long for calls
-  absl::Duration max_connection_age = absl::Minutes(5);   // so clients rebalance to new pods
+  absl::Duration drain_timeout = absl::Seconds(20);      // SIGTERM: wait this long for calls
+  absl::Duration max_connection_age = absl::Minutes(5);  // so clients rebalance to new pods
   absl::Duration max_connection_age_grace = absl::Seconds(30);
 };
 
