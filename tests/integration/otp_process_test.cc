@@ -39,6 +39,15 @@ class OtpProcessTest : public ::testing::Test {
             "--outbox_file=" + dir_ + "/outbox.jsonl"};
   }
 
+  // Base flags plus Redis and the http provider pointed at `url` with the key in sms.key.
+  std::vector<std::string> HttpProviderFlags(const std::string& url) {
+    std::vector<std::string> flags = BaseFlags();
+    flags.insert(flags.end(),
+                 {"--redis=" + redis_->url(), "--sms_provider=http", "--sms_url=" + url,
+                  "--sms_api_key_file=" + dir_ + "/sms.key", "--sms_retry_backoff=10ms"});
+    return flags;
+  }
+
   void StartRedis() {
     auto redis = RedisServer::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
@@ -221,11 +230,7 @@ TEST_F(OtpProcessTest, HttpProviderRetriesServerErrorsAndDeliversOnce) {
   auto sms = FakeSms::Start(dir_, "sms-key-123");
   ASSERT_TRUE(sms.ok()) << sms.status();
   WriteFile(dir_ + "/sms.key", "sms-key-123\n");
-  std::vector<std::string> flags = BaseFlags();
-  flags.insert(flags.end(),
-               {"--redis=" + redis_->url(), "--sms_provider=http", "--sms_url=" + (*sms)->url(),
-                "--sms_api_key_file=" + dir_ + "/sms.key", "--sms_retry_backoff=10ms"});
-  auto svc = StartService("lindungi-otp", flags);
+  auto svc = StartService("lindungi-otp", HttpProviderFlags((*sms)->url()));
   ASSERT_TRUE(svc.ok()) << svc.status();
   (*sms)->Fail(503, 2);
   auto stub = Stub(*svc);
@@ -251,11 +256,7 @@ TEST_F(OtpProcessTest, HttpProviderDoesNotRetryPermanentRefusals) {
   auto sms = FakeSms::Start(dir_, "right-key");
   ASSERT_TRUE(sms.ok()) << sms.status();
   WriteFile(dir_ + "/sms.key", "wrong-key\n");  // the provider answers 401
-  std::vector<std::string> flags = BaseFlags();
-  flags.insert(flags.end(),
-               {"--redis=" + redis_->url(), "--sms_provider=http", "--sms_url=" + (*sms)->url(),
-                "--sms_api_key_file=" + dir_ + "/sms.key", "--sms_retry_backoff=10ms"});
-  auto svc = StartService("lindungi-otp", flags);
+  auto svc = StartService("lindungi-otp", HttpProviderFlags((*sms)->url()));
   ASSERT_TRUE(svc.ok()) << svc.status();
   auto stub = Stub(*svc);
   ASSERT_TRUE(Request(*stub, kPhone).ok());  // the citizen's answer does not depend on delivery

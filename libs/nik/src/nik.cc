@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "lindungi/status/error_table.h"
 
 namespace lindungi::nik {
 namespace {
@@ -18,13 +19,7 @@ constexpr size_t kNikLength = 16;
 constexpr int kFemaleDayOffset = 40;
 constexpr absl::string_view kPayloadUrl = "lindungi.nik.NikError";
 
-struct ErrorText {
-  NikError error;
-  absl::string_view name;     // payload value and metric label
-  absl::string_view message;  // shown to the citizen
-};
-
-constexpr ErrorText kErrorTexts[] = {
+constexpr status::ErrorText<NikError> kErrorTexts[] = {
     {NikError::kEmpty, "empty", "Please enter your NIK."},
     {NikError::kWrongLength, "wrong_length", "A NIK has exactly 16 digits."},
     {NikError::kNotDigits, "not_digits", "A NIK contains only the digits 0-9."},
@@ -82,19 +77,9 @@ constexpr Province kProvinces[] = {
     {96, "Papua Barat Daya"},
 };
 
-const ErrorText& TextOf(NikError error) {
-  for (const ErrorText& t : kErrorTexts) {
-    if (t.error == error) return t;
-  }
-  return kErrorTexts[0];  // unreachable while kErrorTexts covers every enumerator
-}
+constexpr status::ErrorTable kErrors(kPayloadUrl, kErrorTexts);
 
-absl::Status ErrorStatus(NikError error) {
-  const ErrorText& t = TextOf(error);
-  absl::Status status = absl::InvalidArgumentError(t.message);
-  status.SetPayload(kPayloadUrl, absl::Cord(t.name));
-  return status;
-}
+absl::Status ErrorStatus(NikError error) { return kErrors.Make(error); }
 
 bool AllAsciiDigits(absl::string_view s) {
   for (char c : s) {
@@ -147,17 +132,9 @@ absl::StatusOr<NikInfo> ParseNik(absl::string_view nik) {
   return info;
 }
 
-std::optional<NikError> NikErrorOf(const absl::Status& s) {
-  if (s.ok()) return std::nullopt;
-  const auto payload = s.GetPayload(kPayloadUrl);
-  if (!payload.has_value()) return std::nullopt;
-  for (const ErrorText& t : kErrorTexts) {
-    if (*payload == t.name) return t.error;
-  }
-  return std::nullopt;
-}
+std::optional<NikError> NikErrorOf(const absl::Status& s) { return kErrors.Of(s); }
 
-absl::string_view NikErrorName(NikError error) { return TextOf(error).name; }
+absl::string_view NikErrorName(NikError error) { return kErrors.Name(error); }
 
 bool ConsistentWith(const NikInfo& info, absl::CivilDay birth_date, Sex sex) {
   const int yy = static_cast<int>(((birth_date.year() % 100) + 100) % 100);

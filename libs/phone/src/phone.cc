@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "lindungi/status/error_table.h"
 
 namespace lindungi::phone {
 namespace {
@@ -21,13 +22,7 @@ constexpr absl::string_view kCountryCode = "62";
 constexpr absl::string_view kMobileSecondDigits = "1235789";  // 81, 82, 83, 85, 87, 88, 89
 constexpr absl::string_view kPayloadUrl = "lindungi.phone.PhoneError";
 
-struct ErrorText {
-  PhoneError error;
-  absl::string_view name;     // payload value and metric label
-  absl::string_view message;  // shown to the citizen
-};
-
-constexpr ErrorText kErrorTexts[] = {
+constexpr status::ErrorText<PhoneError> kErrorTexts[] = {
     {PhoneError::kEmpty, "empty", "Please enter a phone number."},
     {PhoneError::kTooLong, "too_long", "The phone number is too long."},
     {PhoneError::kBadCharacters, "bad_characters",
@@ -41,19 +36,9 @@ constexpr ErrorText kErrorTexts[] = {
     {PhoneError::kWrongLength, "wrong_length", "The mobile number has too few or too many digits."},
 };
 
-const ErrorText& TextOf(PhoneError error) {
-  for (const ErrorText& t : kErrorTexts) {
-    if (t.error == error) return t;
-  }
-  return kErrorTexts[0];  // unreachable while kErrorTexts covers every enumerator
-}
+constexpr status::ErrorTable kErrors(kPayloadUrl, kErrorTexts);
 
-absl::Status ErrorStatus(PhoneError error) {
-  const ErrorText& t = TextOf(error);
-  absl::Status status = absl::InvalidArgumentError(t.message);
-  status.SetPayload(kPayloadUrl, absl::Cord(t.name));
-  return status;
-}
+absl::Status ErrorStatus(PhoneError error) { return kErrors.Make(error); }
 
 // Counts UTF-8 code points (bytes that are not continuation bytes), so that a number typed in
 // full-width digits is reported as kBadCharacters rather than kTooLong.
@@ -155,17 +140,9 @@ absl::StatusOr<std::string> NormalizeMobile(absl::string_view input) {
   return FromNsn(rest);
 }
 
-std::optional<PhoneError> PhoneErrorOf(const absl::Status& s) {
-  if (s.ok()) return std::nullopt;
-  const auto payload = s.GetPayload(kPayloadUrl);
-  if (!payload.has_value()) return std::nullopt;
-  for (const ErrorText& t : kErrorTexts) {
-    if (*payload == t.name) return t.error;
-  }
-  return std::nullopt;
-}
+std::optional<PhoneError> PhoneErrorOf(const absl::Status& s) { return kErrors.Of(s); }
 
-absl::string_view PhoneErrorName(PhoneError error) { return TextOf(error).name; }
+absl::string_view PhoneErrorName(PhoneError error) { return kErrors.Name(error); }
 
 std::string MaskPhone(absl::string_view e164) {
   const std::string national = ToNational(e164);
