@@ -79,7 +79,7 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   stub.reset();
 
   const std::vector<pid_t> pids = RecordedPids();
-  ASSERT_EQ(pids.size(), 2u);  // redis and otp
+  ASSERT_EQ(pids.size(), 3u);  // redis, identity and otp
   up->Signal(SIGINT);          // what Ctrl-C delivers
   EXPECT_EQ(up->Wait(absl::Seconds(60)), 0) << up->Output();
   for (pid_t pid : pids) EXPECT_FALSE(Alive(pid)) << "orphan process " << pid;

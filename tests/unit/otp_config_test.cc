@@ -36,7 +36,8 @@ TEST(OtpConfigTest, RefusesUnsafeOrNonsensicalSettings) {
   };
   const Case cases[] = {
       {[](OtpConfig& c) { c.pepper = "short"; }, "at least 32 bytes"},
-      {[](OtpConfig& c) { c.registered_phones_file.clear(); }, "--registered_phones_file"},
+      {[](OtpConfig& c) { c.registered_phones_file.clear(); }, "exactly one of --identity_addr"},
+      {[](OtpConfig& c) { c.identity_addr = "identity:50051"; }, "exactly one of --identity_addr"},
       {[](OtpConfig& c) { c.limits.code_ttl = absl::Seconds(5); }, "--otp_ttl"},
       {[](OtpConfig& c) { c.limits.max_wrong_attempts = 0; }, "--otp_max_attempts"},
       {[](OtpConfig& c) { c.limits.resend_cooldown_max = absl::Seconds(1); }, "cooldown"},

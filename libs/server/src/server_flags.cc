@@ -1,5 +1,6 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_split.h"
+#include "lindungi/grpcclient/tls_flags.h"
 #include "lindungi/server/service_host.h"
 
 ABSL_FLAG(int, grpc_port, 50051, "gRPC port (0 picks a free port, logged at start)");
@@ -8,9 +9,6 @@ ABSL_FLAG(
     "Plaintext port serving only grpc.health.v1, for Kubernetes probes (0 picks a free port)");
 ABSL_FLAG(int, metrics_port, 9464, "Prometheus /metrics HTTP port (0 picks a free port)");
 ABSL_FLAG(std::string, bind_host, "0.0.0.0", "Address the gRPC, health and metrics ports bind");
-ABSL_FLAG(std::string, tls_cert_file, "", "This service's certificate (PEM); mTLS on when set");
-ABSL_FLAG(std::string, tls_key_file, "", "Private key of --tls_cert_file (PEM)");
-ABSL_FLAG(std::string, tls_ca_file, "", "CA certificate that signs every Lindungi service (PEM)");
 ABSL_FLAG(std::string, tls_allowed_peers, "",
           "With mTLS: comma-separated certificate names (SAN DNS or CN) allowed to call; empty "
           "allows any certificate signed by --tls_ca_file");
@@ -35,14 +33,9 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
       return absl::InvalidArgumentError("ports must be between 0 and 65535");
     }
   }
-  o.tls.cert_file = absl::GetFlag(FLAGS_tls_cert_file);
-  o.tls.key_file = absl::GetFlag(FLAGS_tls_key_file);
-  o.tls.ca_file = absl::GetFlag(FLAGS_tls_ca_file);
-  if (o.tls.enabled() &&
-      (o.tls.cert_file.empty() || o.tls.key_file.empty() || o.tls.ca_file.empty())) {
-    return absl::InvalidArgumentError(
-        "mTLS needs all of --tls_cert_file, --tls_key_file and --tls_ca_file");
-  }
+  absl::StatusOr<grpcclient::TlsFiles> tls = grpcclient::TlsFilesFromFlags();
+  if (!tls.ok()) return tls.status();
+  o.tls = *tls;
   for (absl::string_view peer :
        absl::StrSplit(absl::GetFlag(FLAGS_tls_allowed_peers), ',', absl::SkipWhitespace())) {
     o.allowed_peers.emplace_back(peer);

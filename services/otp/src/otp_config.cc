@@ -6,9 +6,14 @@
 ABSL_FLAG(std::string, otp_pepper_file, "",
           "Required. File with the server pepper (at least 32 bytes) that keys the code HMACs "
           "and the Redis key names");
+ABSL_FLAG(std::string, identity_addr, "",
+          "identity-service address (host:port or dns:///host:port); codes are delivered only to "
+          "numbers it knows (IsRegisteredPhone). Give this or --registered_phones_file");
+ABSL_FLAG(absl::Duration, identity_timeout, absl::Milliseconds(500),
+          "Deadline of each IsRegisteredPhone call");
 ABSL_FLAG(std::string, registered_phones_file, "",
-          "Required until identity-service is wired in: the registered numbers, one per line "
-          "(any accepted format; # comments). Codes are only delivered to these numbers");
+          "Development alternative to --identity_addr: the registered numbers, one per line (any "
+          "accepted format; # comments)");
 ABSL_FLAG(absl::Duration, otp_ttl, absl::Minutes(5), "Lifetime of a code");
 ABSL_FLAG(int, otp_max_attempts, 5, "Wrong tries after which a code dies");
 ABSL_FLAG(absl::Duration, otp_resend_cooldown, absl::Seconds(60),
@@ -72,6 +77,8 @@ absl::StatusOr<OtpConfig> OtpConfigFromFlags(config::Env env) {
       config::ReadSecretFile(absl::GetFlag(FLAGS_otp_pepper_file), "--otp_pepper_file");
   if (!pepper.ok()) return pepper.status();
   c.pepper = *pepper;
+  c.identity_addr = absl::GetFlag(FLAGS_identity_addr);
+  c.identity_timeout = absl::GetFlag(FLAGS_identity_timeout);
   c.registered_phones_file = absl::GetFlag(FLAGS_registered_phones_file);
 
   OtpLimits& l = c.limits;
@@ -111,9 +118,13 @@ absl::Status Validate(const OtpConfig& c) {
   if (c.pepper.size() < 32) {
     return absl::InvalidArgumentError("--otp_pepper_file must hold at least 32 bytes");
   }
-  if (c.registered_phones_file.empty()) {
+  if (c.identity_addr.empty() == c.registered_phones_file.empty()) {
     return absl::InvalidArgumentError(
-        "--registered_phones_file is required (codes go only to registered numbers)");
+        "give exactly one of --identity_addr or --registered_phones_file (codes go only to "
+        "registered numbers)");
+  }
+  if (c.identity_timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("--identity_timeout must be positive");
   }
   const OtpLimits& l = c.limits;
   if (l.code_ttl < absl::Seconds(30) || l.code_ttl > absl::Hours(1)) {

@@ -40,8 +40,10 @@ struct DeliveryConfig {
 
 struct OtpConfig {
   config::Env env = config::Env::kDevelopment;
-  std::string pepper;                  // server secret keying every HMAC (from its file)
-  std::string registered_phones_file;  // allow-list of registered numbers
+  std::string pepper;         // server secret keying every HMAC (from its file)
+  std::string identity_addr;  // identity-service, asked whether a number is registered
+  absl::Duration identity_timeout = absl::Milliseconds(500);  // deadline of that question
+  std::string registered_phones_file;  // or: an allow-list of registered numbers (development)
   OtpLimits limits;
   DeliveryConfig delivery;
 };

@@ -1,5 +1,6 @@
 #include "otp_server.h"
 
+#include "lindungi/grpcclient/channel.h"
 #include "lindungi/log/log.h"
 
 namespace lindungi::otp {
@@ -11,11 +12,21 @@ absl::StatusOr<std::unique_ptr<OtpServer>> OtpServer::Start(const OtpConfig& con
   if (absl::Status valid = Validate(config); !valid.ok()) return valid;
   auto s = std::unique_ptr<OtpServer>(new OtpServer());
 
-  absl::StatusOr<std::unique_ptr<AllowListRegistry>> registry =
-      AllowListRegistry::Load(config.registered_phones_file);
-  if (!registry.ok()) return registry.status();
-  log::Info("registry loaded", {{"source", "allow-list file"}, {"numbers", (*registry)->size()}});
-  s->registry_ = std::move(*registry);
+  if (!config.identity_addr.empty()) {
+    grpcclient::ChannelOptions channel_options;
+    channel_options.tls = options.tls;  // the service's own certificate is its client identity
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        grpcclient::MakeChannel(config.identity_addr, channel_options);
+    if (!channel.ok()) return channel.status();
+    s->registry_ = std::make_unique<IdentityRegistry>(*channel, config.identity_timeout);
+    log::Info("registry: identity-service", {{"address", config.identity_addr}});
+  } else {
+    absl::StatusOr<std::unique_ptr<AllowListRegistry>> registry =
+        AllowListRegistry::Load(config.registered_phones_file);
+    if (!registry.ok()) return registry.status();
+    log::Info("registry: allow-list file", {{"numbers", (*registry)->size()}});
+    s->registry_ = std::move(*registry);
+  }
 
   absl::StatusOr<std::unique_ptr<CodeSender>> sender = MakeSender(config.delivery);
   if (!sender.ok()) return sender.status();

@@ -4,9 +4,25 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "lindungi/config/config.h"
+#include "lindungi/grpcclient/channel.h"
 #include "lindungi/phone/phone.h"
+#include "lindungi/status/status.h"
 
 namespace lindungi::otp {
+
+IdentityRegistry::IdentityRegistry(std::shared_ptr<grpc::Channel> channel, absl::Duration timeout)
+    : stub_(lindungi::identity::v1::IdentityService::NewStub(std::move(channel))),
+      timeout_(timeout) {}
+
+absl::StatusOr<bool> IdentityRegistry::IsRegistered(const std::string& e164) {
+  auto ctx = grpcclient::NewCallContext(timeout_);
+  lindungi::identity::v1::IsRegisteredPhoneRequest request;
+  request.set_phone(e164);
+  lindungi::identity::v1::IsRegisteredPhoneResponse response;
+  const grpc::Status status = stub_->IsRegisteredPhone(ctx.get(), request, &response);
+  if (!status.ok()) return status::FromGrpc(status);
+  return response.registered();
+}
 
 absl::StatusOr<std::unique_ptr<AllowListRegistry>> AllowListRegistry::Load(
     const std::string& path) {

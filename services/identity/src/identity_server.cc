@@ -1,0 +1,69 @@
+#include "identity_server.h"
+
+#include "absl/flags/flag.h"
+#include "identity_schema.h"
+#include "lindungi/config/config.h"
+#include "lindungi/log/log.h"
+#include "lindungi/store/migrations.h"
+
+ABSL_FLAG(std::string, db, "sqlite://identity.db",
+          "The citizen store: sqlite:///abs/path.db or sqlite://relative/path.db (PostgreSQL: "
+          "postgresql://..., not built yet)");
+ABSL_FLAG(std::string, pii_key_file, "",
+          "Required. File with the master key (at least 32 bytes) that encrypts NIKs and phone "
+          "numbers at rest and keys their blind indexes; losing it loses that data");
+
+ABSL_FLAG(int, db_cache_mb, 512,
+          "Page cache of the store's writer connection (MiB); the citizen indexes of a national "
+          "registry (~60 MB per million citizens) should fit, or imports slow down");
+ABSL_FLAG(int, import_batch_rows, 10000,
+          "Rows written per import transaction (a row is always imported whole or not at all)");
+
+namespace lindungi::identity {
+
+absl::StatusOr<IdentityConfig> IdentityConfigFromFlags() {
+  IdentityConfig c;
+  c.db_url = absl::GetFlag(FLAGS_db);
+  absl::StatusOr<std::string> key =
+      config::ReadSecretFile(absl::GetFlag(FLAGS_pii_key_file), "--pii_key_file");
+  if (!key.ok()) return key.status();
+  c.pii_key = *std::move(key);
+  c.db_cache_mb = absl::GetFlag(FLAGS_db_cache_mb);
+  c.import_batch_rows = absl::GetFlag(FLAGS_import_batch_rows);
+  if (c.db_cache_mb < 8 || c.import_batch_rows < 1 || c.import_batch_rows > 100000) {
+    return absl::InvalidArgumentError(
+        "--db_cache_mb must be at least 8 and --import_batch_rows between 1 and 100000");
+  }
+  return c;
+}
+
+absl::StatusOr<std::unique_ptr<IdentityServer>> IdentityServer::Start(
+    const IdentityConfig& config, const server::ServerOptions& options, clock::Clock& clock) {
+  auto s = std::unique_ptr<IdentityServer>(new IdentityServer());
+  absl::StatusOr<std::unique_ptr<PiiVault>> vault = PiiVault::Create(config.pii_key);
+  if (!vault.ok()) return vault.status();
+  s->vault_ = *std::move(vault);
+  store::OpenOptions db_options;
+  db_options.writer_cache_kib = config.db_cache_mb * 1024;
+  absl::StatusOr<std::unique_ptr<store::Database>> db =
+      store::OpenDatabase(config.db_url, db_options);
+  if (!db.ok()) return db.status();
+  s->db_ = *std::move(db);
+  if (absl::Status m = store::Migrate(*s->db_, IdentityMigrations()); !m.ok()) return m;
+  s->registry_ =
+      std::make_unique<CitizenRegistry>(*s->db_, *s->vault_, clock, config.import_batch_rows);
+  s->host_ = std::make_unique<server::ServiceHost>(options);
+  s->service_ = std::make_unique<IdentityGrpcService>(*s->registry_, s->host_->workers());
+  s->host_->AddService(s->service_.get(), v1::IdentityService::service_full_name());
+  if (absl::Status started = s->host_->Start(); !started.ok()) return started;
+  log::Info("identity-service ready", {{"store", s->db_->backend()}});
+  return s;
+}
+
+void IdentityServer::Shutdown() {
+  if (host_) host_->Shutdown();
+}
+
+IdentityServer::~IdentityServer() { Shutdown(); }
+
+}  // namespace lindungi::identity

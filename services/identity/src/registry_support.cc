@@ -1,0 +1,161 @@
+#include "registry_support.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "citizen_row.h"
+#include "lindungi/ids/ids.h"
+#include "lindungi/nik/nik.h"
+#include "lindungi/phone/phone.h"
+#include "lindungi/status/status.h"
+
+namespace lindungi::identity::registry_support {
+
+using lindungi::common::v1::Actor;
+using lindungi::common::v1::Role;
+
+const absl::TimeZone& Jakarta() {
+  static const auto* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));  // WIB
+  return *tz;
+}
+
+absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
+  return status::WithReason(absl::Status(code, message), reason, kDomain);
+}
+
+absl::Status NotFound(absl::string_view reason, absl::string_view what) {
+  return Failure(absl::StatusCode::kNotFound, reason, what);
+}
+
+store::Value B(std::string bytes) { return store::Blob{std::move(bytes)}; }
+
+bool IsAgent(Role role) {
+  return role == lindungi::common::v1::ROLE_AGENT ||
+         role == lindungi::common::v1::ROLE_SUPERVISOR || role == lindungi::common::v1::ROLE_ADMIN;
+}
+
+absl::Status CheckActor(const Actor& actor) {
+  if (actor.id().empty() || actor.id().size() > 64) {
+    return status::InvalidField("actor.id", "who acts must be named (1 to 64 characters)");
+  }
+  for (char c : actor.id()) {
+    if (c < 0x21 || c > 0x7e) {
+      return status::InvalidField("actor.id", "the actor id must be printable ASCII");
+    }
+  }
+  if (actor.role() == lindungi::common::v1::ROLE_UNSPECIFIED) {
+    return status::InvalidField("actor.role", "the actor's role is missing");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckReason(absl::string_view reason, absl::string_view field) {
+  if (absl::StripAsciiWhitespace(reason).empty()) {
+    return status::InvalidField(field, "a reason is required");
+  }
+  if (reason.size() > kMaxReason) {
+    return status::InvalidField(field, "the reason is longer than 500 characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCitizenId(absl::string_view id) {
+  if (!ids::IsId(id, "c")) return status::InvalidField("citizen_id", "not a citizen id");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ParsePhoneField(absl::string_view phone, absl::string_view field) {
+  absl::StatusOr<std::string> e164 = phone::NormalizeMobile(phone);
+  if (!e164.ok()) return status::InvalidField(field, e164.status().message());
+  return e164;
+}
+
+absl::StatusOr<std::string> ParseNikField(absl::string_view nik, absl::string_view field) {
+  std::string digits;
+  for (char c : nik) {
+    if (c != ' ') digits.push_back(c);
+  }
+  absl::StatusOr<nik::NikInfo> info = nik::ParseNik(digits);
+  if (!info.ok()) return status::InvalidField(field, info.status().message());
+  return digits;
+}
+
+int PageSize(int requested) {
+  if (requested <= 0) return kDefaultPageSize;
+  return std::min(requested, kMaxPageSize);
+}
+
+std::string DateText(const lindungi::common::v1::Date& d) {
+  return FormatDate(absl::CivilDay(d.year(), d.month(), d.day()));
+}
+
+lindungi::common::v1::Date DateProto(absl::string_view text) {
+  lindungi::common::v1::Date d;
+  std::vector<absl::string_view> parts = absl::StrSplit(text, '-');
+  int y = 0, m = 0, day = 0;
+  if (parts.size() == 3 && absl::SimpleAtoi(parts[0], &y) && absl::SimpleAtoi(parts[1], &m) &&
+      absl::SimpleAtoi(parts[2], &day)) {
+    d.set_year(y);
+    d.set_month(m);
+    d.set_day(day);
+  }
+  return d;
+}
+
+void SetTime(int64_t ms, google::protobuf::Timestamp* out) {
+  out->set_seconds(ms / 1000);
+  out->set_nanos(static_cast<int32_t>((ms % 1000) * 1000000));
+}
+
+int64_t ToMs(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000 + t.nanos() / 1000000;
+}
+
+v1::CitizenField FieldOf(const v1::FieldValue& value) {
+  switch (value.value_case()) {
+    case v1::FieldValue::kFullName:
+      return v1::CITIZEN_FIELD_FULL_NAME;
+    case v1::FieldValue::kBirthDate:
+      return v1::CITIZEN_FIELD_BIRTH_DATE;
+    case v1::FieldValue::kNik:
+      return v1::CITIZEN_FIELD_NIK;
+    case v1::FieldValue::kPhone:
+      return v1::CITIZEN_FIELD_PHONE;
+    case v1::FieldValue::kSex:
+      return v1::CITIZEN_FIELD_SEX;
+    default:
+      return v1::CITIZEN_FIELD_UNSPECIFIED;
+  }
+}
+
+bool SameValue(const v1::FieldValue& a, const v1::FieldValue& b) {
+  return a.SerializeAsString() == b.SerializeAsString();
+}
+
+void ActorColumns(const Actor& a, std::vector<store::Value>* params) {
+  params->emplace_back(a.id());
+  params->emplace_back(static_cast<int64_t>(a.role()));
+  params->emplace_back(static_cast<int64_t>(a.channel()));
+}
+
+Actor ActorFrom(const store::Row& row, int col) {
+  Actor a;
+  a.set_id(row.Text(col));
+  a.set_role(static_cast<Role>(row.Int(col + 1)));
+  a.set_channel(static_cast<lindungi::common::v1::Channel>(row.Int(col + 2)));
+  return a;
+}
+
+// FULL view needs an agent (or admin/supervisor) and a reason.
+absl::Status CheckView(v1::CitizenView view, const Actor& actor, absl::string_view reason) {
+  if (view != v1::CITIZEN_VIEW_FULL) return absl::OkStatus();
+  if (absl::Status a = CheckActor(actor); !a.ok()) return a;
+  if (!IsAgent(actor.role())) {
+    return Failure(absl::StatusCode::kPermissionDenied, "FULL_VIEW_NOT_ALLOWED",
+                   "only agents may read a citizen's full NIK and phone number");
+  }
+  return CheckReason(reason);
+}
+
+}  // namespace lindungi::identity::registry_support

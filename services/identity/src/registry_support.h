@@ -1,0 +1,57 @@
+#pragma once
+
+// Checks and conversions shared by the registry's read, write and import paths.
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "lindungi/identity/v1/identity.pb.h"
+#include "lindungi/store/store.h"
+
+namespace lindungi::identity::registry_support {
+
+namespace v1 = lindungi::identity::v1;
+using lindungi::common::v1::Actor;
+using lindungi::common::v1::Role;
+
+inline constexpr absl::string_view kDomain = "identity.lindungi";
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 500;
+inline constexpr size_t kMaxReason = 500;
+inline constexpr size_t kMaxEvidence = 2000;
+inline constexpr size_t kMaxClientRequestId = 128;
+inline constexpr int kMaxResolve = 1000;
+inline constexpr int kMaxRowsPerMessage = 1000;
+
+// Registry dates are calendar days in Indonesia's western time zone (WIB, UTC+7).
+const absl::TimeZone& Jakarta();
+
+// An error with an ErrorInfo reason in the identity.lindungi domain.
+absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message);
+absl::Status NotFound(absl::string_view reason, absl::string_view what);
+store::Value B(std::string bytes);
+
+// Agents, supervisors and admins (not the chatbot's SYSTEM role).
+bool IsAgent(Role role);
+absl::Status CheckActor(const Actor& actor);
+absl::Status CheckReason(absl::string_view reason, absl::string_view field = "reason");
+absl::Status CheckCitizenId(absl::string_view id);
+// FULL view needs an agent and a reason.
+absl::Status CheckView(v1::CitizenView view, const Actor& actor, absl::string_view reason);
+absl::StatusOr<std::string> ParsePhoneField(absl::string_view phone, absl::string_view field);
+// Spaces allowed; returns the 16 digits.
+absl::StatusOr<std::string> ParseNikField(absl::string_view nik, absl::string_view field);
+int PageSize(int requested);
+
+std::string DateText(const lindungi::common::v1::Date& d);
+lindungi::common::v1::Date DateProto(absl::string_view text);
+void SetTime(int64_t ms, google::protobuf::Timestamp* out);
+int64_t ToMs(const google::protobuf::Timestamp& t);
+v1::CitizenField FieldOf(const v1::FieldValue& value);
+bool SameValue(const v1::FieldValue& a, const v1::FieldValue& b);
+void ActorColumns(const Actor& a, std::vector<store::Value>* params);
+Actor ActorFrom(const store::Row& row, int col);
+
+}  // namespace lindungi::identity::registry_support

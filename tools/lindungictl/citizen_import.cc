@@ -1,0 +1,251 @@
+#include "citizen_import.h"
+
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "lindungi/csv/csv_reader.h"
+#include "lindungi/identity/v1/identity.grpc.pb.h"
+#include "progress.h"
+
+namespace lindungi::ctl {
+namespace {
+
+namespace v1 = lindungi::identity::v1;
+
+constexpr const char* kColumns[] = {"nik", "full_name", "birth_date", "sex", "phone"};
+
+// A bounded hand-off from the CSV reader to the stream senders.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+
+  // False once the import is being abandoned.
+  bool Push(v1::ImportCitizensRequest batch) {
+    std::unique_lock<std::mutex> lock(mu_);
+    room_.wait(lock, [this] { return abandoned_ || queue_.size() < capacity_; });
+    if (abandoned_) return false;
+    queue_.push_back(std::move(batch));
+    ready_.notify_one();
+    return true;
+  }
+  std::optional<v1::ImportCitizensRequest> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    ready_.wait(lock, [this] { return abandoned_ || closed_ || !queue_.empty(); });
+    if (abandoned_ || queue_.empty()) return std::nullopt;
+    v1::ImportCitizensRequest batch = std::move(queue_.front());
+    queue_.pop_front();
+    room_.notify_one();
+    return batch;
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    closed_ = true;
+    ready_.notify_all();
+  }
+  void Abandon() {
+    std::lock_guard<std::mutex> lock(mu_);
+    abandoned_ = true;
+    ready_.notify_all();
+    room_.notify_all();
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable ready_, room_;
+  std::deque<v1::ImportCitizensRequest> queue_;
+  bool closed_ = false;
+  bool abandoned_ = false;
+};
+
+struct Reject {
+  int64_t line;
+  std::string reason;
+  std::string description;
+};
+
+std::string ReasonName(v1::RowRejectReason reason) {
+  return absl::AsciiStrToLower(
+      v1::RowRejectReason_Name(reason).substr(sizeof("ROW_REJECT_REASON_") - 1));
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  return out + "\"";
+}
+
+// One ImportCitizens stream, fed from the queue until it closes.
+struct Sender {
+  grpc::ClientContext ctx;
+  v1::ImportCitizensResponse response;
+  grpc::Status status;
+  int64_t rows_sent = 0;
+};
+
+void RunSender(v1::IdentityService::Stub& stub, BatchQueue& queue, const CitizenImportOptions& o,
+               Sender& sender, std::atomic<bool>& failed) {
+  auto writer = stub.ImportCitizens(&sender.ctx, &sender.response);
+  bool first = true;
+  while (std::optional<v1::ImportCitizensRequest> batch = queue.Pop()) {
+    if (first) {
+      batch->mutable_actor()->set_id(o.actor);
+      batch->mutable_actor()->set_role(lindungi::common::v1::ROLE_ADMIN);
+      batch->mutable_actor()->set_channel(lindungi::common::v1::CHANNEL_OPERATOR);
+      batch->set_source_name(o.citizens_file.substr(o.citizens_file.find_last_of('/') + 1));
+      batch->set_update_existing(o.update_existing);
+      batch->set_max_rejects(o.max_rejects);
+      first = false;
+    }
+    const int rows = batch->rows_size();
+    if (!writer->Write(*batch)) break;  // the stream broke: Finish says why
+    sender.rows_sent += rows;
+  }
+  writer->WritesDone();
+  sender.status = writer->Finish();
+  if (!sender.status.ok()) {
+    failed = true;
+    queue.Abandon();
+  }
+}
+
+}  // namespace
+
+int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel> identity,
+                   std::FILE* out, std::FILE* err, bool terminal) {
+  absl::StatusOr<std::unique_ptr<csv::CsvReader>> opened = csv::CsvReader::Open(o.citizens_file);
+  if (!opened.ok()) {
+    std::fprintf(err, "lindungictl import: %s\n", std::string(opened.status().message()).c_str());
+    return 2;
+  }
+  csv::CsvReader& reader = **opened;
+  csv::CsvRecord record;
+  if (!reader.Next(&record) || !record.error.empty() || record.fields.size() != 5 ||
+      !std::equal(record.fields.begin(), record.fields.end(), std::begin(kColumns),
+                  [](const std::string& a, const char* b) {
+                    return absl::AsciiStrToLower(absl::StripAsciiWhitespace(a)) == b;
+                  })) {
+    std::fprintf(err,
+                 "lindungictl import: %s must start with the header line "
+                 "nik,full_name,birth_date,sex,phone\n",
+                 o.citizens_file.c_str());
+    return 2;
+  }
+
+  auto stub = v1::IdentityService::NewStub(identity);
+  BatchQueue queue(static_cast<size_t>(o.streams) * 2);
+  std::atomic<bool> failed{false};
+  std::vector<std::unique_ptr<Sender>> senders;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < o.streams; ++i) {
+    senders.push_back(std::make_unique<Sender>());
+    threads.emplace_back([&, s = senders.back().get()] { RunSender(*stub, queue, o, *s, failed); });
+  }
+
+  std::vector<Reject> rejects;
+  int64_t local_rejects = 0, rows = 0;
+  auto reject_locally = [&](int64_t line, std::string reason, std::string description) {
+    ++local_rejects;
+    if (static_cast<int>(rejects.size()) < o.max_rejects) {
+      rejects.push_back({line, std::move(reason), std::move(description)});
+    }
+  };
+  Progress progress("importing citizens", reader.total_bytes(), err, terminal);
+  v1::ImportCitizensRequest batch;
+  while (!failed && reader.Next(&record)) {
+    ++rows;
+    if (!record.error.empty()) {
+      reject_locally(record.line, "malformed_csv", record.error);
+    } else if (record.fields.size() != 5) {
+      reject_locally(record.line, "wrong_column_count",
+                     absl::StrCat("expected 5 columns, found ", record.fields.size()));
+    } else {
+      v1::CitizenRow* row = batch.add_rows();
+      row->set_line_number(record.line);
+      row->set_nik(std::move(record.fields[0]));
+      row->set_full_name(std::move(record.fields[1]));
+      row->set_birth_date(std::move(record.fields[2]));
+      row->set_sex(std::move(record.fields[3]));
+      row->set_phone(std::move(record.fields[4]));
+      if (batch.rows_size() >= o.batch_rows) {
+        if (!queue.Push(std::move(batch))) break;
+        batch = v1::ImportCitizensRequest();
+      }
+    }
+    progress.Update(reader.bytes_read(), rows);
+  }
+  if (batch.rows_size() > 0 && !failed) queue.Push(std::move(batch));
+  queue.Close();
+  for (auto& t : threads) t.join();
+  progress.Done(reader.bytes_read(), rows);
+
+  v1::ImportCitizensResponse total;
+  for (const auto& s : senders) {
+    const v1::ImportCitizensResponse& r = s->response;
+    total.set_rows_created(total.rows_created() + r.rows_created());
+    total.set_rows_updated(total.rows_updated() + r.rows_updated());
+    total.set_rows_unchanged(total.rows_unchanged() + r.rows_unchanged());
+    total.set_rows_rejected(total.rows_rejected() + r.rows_rejected());
+    for (const v1::RowReject& rj : r.rejects()) {
+      if (static_cast<int>(rejects.size()) < o.max_rejects) {
+        rejects.push_back({rj.line_number(), ReasonName(rj.reason()), rj.description()});
+      }
+    }
+  }
+  std::sort(rejects.begin(), rejects.end(),
+            [](const Reject& a, const Reject& b) { return a.line < b.line; });
+  const int64_t rejected = local_rejects + total.rows_rejected();
+
+  const std::string reject_file =
+      o.reject_file.empty() ? o.citizens_file + ".rejects.csv" : o.reject_file;
+  if (rejected > 0) {
+    std::ofstream file(reject_file, std::ios::trunc);
+    file << "line,reason,description\n";
+    for (const Reject& r : rejects) {
+      file << r.line << "," << r.reason << "," << CsvField(r.description) << "\n";
+    }
+    for (int i = 0; i < static_cast<int>(rejects.size()) && i < o.rejects_on_screen; ++i) {
+      std::fprintf(err, "line %ld: %s: %s\n", static_cast<long>(rejects[i].line),
+                   rejects[i].reason.c_str(), rejects[i].description.c_str());
+    }
+    if (rejected > o.rejects_on_screen) {
+      std::fprintf(
+          err, "... %s rejected rows in all; %s in %s\n", Progress::Thousands(rejected).c_str(),
+          static_cast<int64_t>(rejects.size()) < rejected ? "the first ones are" : "every one is",
+          reject_file.c_str());
+    }
+  }
+
+  for (const auto& s : senders) {
+    if (!s->status.ok()) {
+      std::fprintf(err,
+                   "lindungictl import: the import stopped: %s\n"
+                   "Rows already written stay imported; running the same command again is safe "
+                   "(unchanged rows are skipped).\n",
+                   s->status.error_message().c_str());
+      return 3;
+    }
+  }
+  std::fprintf(out, "%s rows read: %s created, %s updated, %s unchanged, %s rejected%s\n",
+               Progress::Thousands(rows).c_str(), Progress::Thousands(total.rows_created()).c_str(),
+               Progress::Thousands(total.rows_updated()).c_str(),
+               Progress::Thousands(total.rows_unchanged()).c_str(),
+               Progress::Thousands(rejected).c_str(),
+               rejected > 0 ? absl::StrCat(" (see ", reject_file, ")").c_str() : "");
+  return rejected > 0 ? 1 : 0;
+}
+
+}  // namespace lindungi::ctl

@@ -1,0 +1,100 @@
+// lindungictl: the operator's command line for Lindungi.
+//
+//   lindungictl import --citizens citizens.csv [--vaccinations vaccinations.csv]
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "citizen_import.h"
+#include "lindungi/config/config.h"
+#include "lindungi/grpcclient/channel.h"
+#include "lindungi/grpcclient/tls_flags.h"
+#include "lindungi/server/process.h"
+
+ABSL_FLAG(std::string, identity_addr, "127.0.0.1:50020",
+          "identity-service address (host:port or dns:///host:port)");
+ABSL_FLAG(std::string, citizens, "", "import: citizens.csv (nik,full_name,birth_date,sex,phone)");
+ABSL_FLAG(std::string, vaccinations, "",
+          "import: vaccinations.csv (needs certificate-service, which is not built yet)");
+ABSL_FLAG(std::string, reject_file, "",
+          "import: where rejected rows go (default: <citizens file>.rejects.csv)");
+ABSL_FLAG(bool, update_existing, false,
+          "import: when a known NIK arrives with other data, the registry's data wins (history "
+          "keeps the old values); otherwise such rows are rejected");
+ABSL_FLAG(int, streams, 2, "import: parallel streams to the service");
+ABSL_FLAG(int, max_rejects, 10000, "import: rejected rows listed (the count is always exact)");
+ABSL_FLAG(std::string, actor, "",
+          "Who runs the command, kept in histories (default: $USER, else \"operator\")");
+
+namespace {
+
+constexpr char kUsage[] =
+    "lindungictl is the operator's command line for Lindungi.\n\n"
+    "Commands:\n"
+    "  import --citizens FILE [--vaccinations FILE]   load the national registry (CSV)\n\n"
+    "Examples:\n"
+    "  lindungictl import --citizens citizens.csv --identity_addr=127.0.0.1:50020";
+
+std::string Actor() {
+  std::string actor = absl::GetFlag(FLAGS_actor);
+  if (actor.empty()) {
+    const char* user = std::getenv("USER");
+    actor = user != nullptr && *user != '\0' ? user : "operator";
+  }
+  return absl::StrCat("operator:", actor);
+}
+
+int Import(const std::string& program) {
+  using namespace lindungi;
+  if (!absl::GetFlag(FLAGS_vaccinations).empty()) {
+    config::ExitBadConfig(
+        program, absl::UnimplementedError("--vaccinations needs certificate-service, which is not "
+                                          "built yet; import --citizens on its own"));
+  }
+  if (absl::GetFlag(FLAGS_citizens).empty()) {
+    config::ExitBadConfig(program,
+                          absl::InvalidArgumentError("import needs --citizens FILE (see --help)"));
+  }
+  if (absl::GetFlag(FLAGS_streams) < 1 || absl::GetFlag(FLAGS_max_rejects) < 1) {
+    config::ExitBadConfig(
+        program, absl::InvalidArgumentError("--streams and --max_rejects must be at least 1"));
+  }
+  absl::StatusOr<grpcclient::TlsFiles> tls = grpcclient::TlsFilesFromFlags();
+  if (!tls.ok()) config::ExitBadConfig(program, tls.status());
+  grpcclient::ChannelOptions channel_options;
+  channel_options.tls = *tls;
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      grpcclient::MakeChannel(absl::GetFlag(FLAGS_identity_addr), channel_options);
+  if (!channel.ok()) config::ExitBadConfig(program, channel.status());
+
+  ctl::CitizenImportOptions o;
+  o.citizens_file = absl::GetFlag(FLAGS_citizens);
+  o.reject_file = absl::GetFlag(FLAGS_reject_file);
+  o.actor = Actor();
+  o.update_existing = absl::GetFlag(FLAGS_update_existing);
+  o.streams = absl::GetFlag(FLAGS_streams);
+  o.max_rejects = absl::GetFlag(FLAGS_max_rejects);
+  return ctl::ImportCitizens(o, *channel, stdout, stderr, isatty(STDERR_FILENO) == 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace lindungi;
+  // Commands come first: `lindungictl import --citizens f.csv`.
+  std::string command = argc > 1 && argv[1][0] != '-' ? argv[1] : "";
+  if (!command.empty()) {
+    for (int i = 1; i + 1 < argc; ++i) argv[i] = argv[i + 1];
+    --argc;
+  }
+  const server::ProcessInfo process =
+      server::InitProcess(argc, argv, "lindungictl", "lindungictl", kUsage);
+  if (command == "import") return Import(process.program);
+  config::ExitBadConfig(
+      process.program,
+      absl::InvalidArgumentError(
+          command.empty() ? "say what to do: lindungictl import ... (see --help)"
+                          : absl::StrCat("unknown command \"", command, "\" (see --help)")));
+}
