@@ -97,7 +97,8 @@ struct Sender {
 };
 
 void RunSender(v1::IdentityService::Stub& stub, BatchQueue& queue, const CitizenImportOptions& o,
-               Sender& sender, std::atomic<bool>& failed) {
+               Sender& sender, std::atomic<bool>& failed,
+               std::vector<std::unique_ptr<BatchQueue>>& all_queues) {
   auto writer = stub.ImportCitizens(&sender.ctx, &sender.response);
   bool first = true;
   while (std::optional<v1::ImportCitizensRequest> batch = queue.Pop()) {
@@ -118,7 +119,7 @@ void RunSender(v1::IdentityService::Stub& stub, BatchQueue& queue, const Citizen
   sender.status = writer->Finish();
   if (!sender.status.ok()) {
     failed = true;
-    queue.Abandon();
+    for (auto& q : all_queues) q->Abandon();
   }
 }
 
@@ -145,14 +146,20 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
     return 2;
   }
 
+  // Rows go to streams by NIK: every row of one NIK travels in one stream, in file order, so
+  // the service sees a repeated NIK after the first (the earlier line wins, the later one is a
+  // duplicate) whatever the streams' relative speed.
   auto stub = v1::IdentityService::NewStub(identity);
-  BatchQueue queue(static_cast<size_t>(o.streams) * 2);
   std::atomic<bool> failed{false};
+  std::vector<std::unique_ptr<BatchQueue>> queues;
   std::vector<std::unique_ptr<Sender>> senders;
   std::vector<std::thread> threads;
   for (int i = 0; i < o.streams; ++i) {
+    queues.push_back(std::make_unique<BatchQueue>(2));
     senders.push_back(std::make_unique<Sender>());
-    threads.emplace_back([&, s = senders.back().get()] { RunSender(*stub, queue, o, *s, failed); });
+  }
+  for (int i = 0; i < o.streams; ++i) {
+    threads.emplace_back([&, i] { RunSender(*stub, *queues[i], o, *senders[i], failed, queues); });
   }
 
   std::vector<Reject> rejects;
@@ -164,7 +171,7 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
     }
   };
   Progress progress("importing citizens", reader.total_bytes(), err, terminal);
-  v1::ImportCitizensRequest batch;
+  std::vector<v1::ImportCitizensRequest> batches(o.streams);
   while (!failed && reader.Next(&record)) {
     ++rows;
     if (!record.error.empty()) {
@@ -173,6 +180,10 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
       reject_locally(record.line, "wrong_column_count",
                      absl::StrCat("expected 5 columns, found ", record.fields.size()));
     } else {
+      const size_t stream =
+          std::hash<std::string>{}(std::string(absl::StripAsciiWhitespace(record.fields[0]))) %
+          batches.size();
+      v1::ImportCitizensRequest& batch = batches[stream];
       v1::CitizenRow* row = batch.add_rows();
       row->set_line_number(record.line);
       row->set_nik(std::move(record.fields[0]));
@@ -181,14 +192,16 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
       row->set_sex(std::move(record.fields[3]));
       row->set_phone(std::move(record.fields[4]));
       if (batch.rows_size() >= o.batch_rows) {
-        if (!queue.Push(std::move(batch))) break;
+        if (!queues[stream]->Push(std::move(batch))) break;
         batch = v1::ImportCitizensRequest();
       }
     }
     progress.Update(reader.bytes_read(), rows);
   }
-  if (batch.rows_size() > 0 && !failed) queue.Push(std::move(batch));
-  queue.Close();
+  for (size_t i = 0; i < batches.size(); ++i) {
+    if (batches[i].rows_size() > 0 && !failed) queues[i]->Push(std::move(batches[i]));
+    queues[i]->Close();
+  }
   for (auto& t : threads) t.join();
   progress.Done(reader.bytes_read(), rows);
 

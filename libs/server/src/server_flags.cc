@@ -19,6 +19,9 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
           "On SIGTERM: how long calls in flight may take to finish before they are cancelled");
 ABSL_FLAG(absl::Duration, max_connection_age, absl::Minutes(5),
           "Clients reconnect after this long, so new pods receive traffic");
+ABSL_FLAG(absl::Duration, max_connection_age_grace, absl::InfiniteDuration(),
+          "After --max_connection_age, how long calls in flight on the old connection may still "
+          "run (imports and event streams can last much longer than the age)");
 
 namespace lindungi::server {
 
@@ -50,6 +53,7 @@ absl::StatusOr<ServerOptions> ServerOptionsFromFlags() {
   o.worker_queue = static_cast<size_t>(queue);
   o.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   o.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
+  o.max_connection_age_grace = absl::GetFlag(FLAGS_max_connection_age_grace);
   if (o.drain_timeout < absl::ZeroDuration() || o.max_connection_age <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("--drain_timeout and --max_connection_age must be positive");
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -85,7 +86,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> MainCredentials(
   return creds;
 }
 
-int Ms(absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); }
+int Ms(absl::Duration d) {
+  if (d >= absl::Milliseconds(std::numeric_limits<int>::max())) {
+    return std::numeric_limits<int>::max();  // gRPC's "infinite"
+  }
+  return static_cast<int>(absl::ToInt64Milliseconds(d));
+}
 
 }  // namespace
 

@@ -61,9 +61,20 @@ absl::Status CitizenRegistry::Import::Add(const v1::ImportCitizensRequest& messa
       Rejected(row.line_number(), problem.reason, problem.description);
       continue;
     }
-    Pending v{row.line_number(), *std::move(data), "", ""};
+    // Everything but the SQL happens here, outside the single writer's transaction, so that
+    // several import streams validate and encrypt in parallel.
+    Pending v;
+    v.line = row.line_number();
+    v.data = *std::move(data);
+    v.citizen_id = ids::NewId("c", now);
     v.nik_index = reg.vault_.BlindIndex("nik", v.data.nik);
     v.phone_index = reg.vault_.BlindIndex("phone", v.data.phone);
+    absl::StatusOr<std::string> nik_sealed = reg.vault_.Seal(NikContext(v.citizen_id), v.data.nik);
+    absl::StatusOr<std::string> phone_sealed =
+        reg.vault_.Seal(PhoneContext(v.citizen_id), v.data.phone);
+    if (!nik_sealed.ok() || !phone_sealed.ok()) return absl::InternalError("sealing failed");
+    v.nik_sealed = *std::move(nik_sealed);
+    v.phone_sealed = *std::move(phone_sealed);
     pending_.push_back(std::move(v));
   }
   if (static_cast<int>(pending_.size()) >= reg.import_batch_rows_ || !started_) return Flush();
@@ -101,19 +112,15 @@ absl::Status CitizenRegistry::Import::Flush() {
       if (!n.ok()) return n.status();
     }
     for (const Pending& v : pending_) {
-      const std::string citizen_id = ids::NewId("c", now);
-      absl::StatusOr<std::string> nik_sealed = reg.vault_.Seal(NikContext(citizen_id), v.data.nik);
-      absl::StatusOr<std::string> phone_sealed =
-          reg.vault_.Seal(PhoneContext(citizen_id), v.data.phone);
-      if (!nik_sealed.ok() || !phone_sealed.ok()) return absl::InternalError("sealing failed");
       absl::StatusOr<int64_t> inserted = tx.Execute(
           "INSERT INTO citizens (citizen_id, nik_index, nik_sealed, masked_nik, full_name, "
           "birth_date, sex, phone_index, phone_sealed, masked_phone, version, created_at, "
           "updated_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
           "ON CONFLICT (nik_index) DO NOTHING",
-          {citizen_id, B(v.nik_index), B(*nik_sealed), nik::MaskNik(v.data.nik), v.data.full_name,
-           FormatDate(v.data.birth_date), static_cast<int64_t>(v.data.sex), B(v.phone_index),
-           B(*phone_sealed), phone::MaskPhone(v.data.phone), now_ms, now_ms, import_id_});
+          {v.citizen_id, B(v.nik_index), B(v.nik_sealed), nik::MaskNik(v.data.nik),
+           v.data.full_name, FormatDate(v.data.birth_date), static_cast<int64_t>(v.data.sex),
+           B(v.phone_index), B(v.phone_sealed), phone::MaskPhone(v.data.phone), now_ms, now_ms,
+           import_id_});
       if (!inserted.ok()) return inserted.status();
       if (*inserted == 1) {
         ++created;

@@ -28,7 +28,7 @@ class CitizenRegistry {
  public:
   // `import_batch_rows`: rows written per import transaction.
   CitizenRegistry(store::Database& db, const PiiVault& vault, clock::Clock& clock,
-                  int import_batch_rows = 10000);
+                  int import_batch_rows = 200000);
 
   absl::Status IsRegisteredPhone(const v1::IsRegisteredPhoneRequest& request,
                                  v1::IsRegisteredPhoneResponse* response);
@@ -64,10 +64,13 @@ class CitizenRegistry {
     friend class CitizenRegistry;
     // A row that passed validation, with what storing it needs.
     struct Pending {
-      int64_t line;
+      int64_t line = 0;
       CitizenData data;
+      std::string citizen_id;  // used if the NIK is new
       std::string nik_index;
       std::string phone_index;
+      std::string nik_sealed;  // bound to citizen_id
+      std::string phone_sealed;
     };
     explicit Import(CitizenRegistry& registry) : registry_(registry) {}
     absl::Status Flush();

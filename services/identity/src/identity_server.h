@@ -19,8 +19,8 @@ namespace lindungi::identity {
 struct IdentityConfig {
   std::string db_url = "sqlite://identity.db";  // --db
   std::string pii_key;                          // from --pii_key_file
-  int db_cache_mb = 512;                        // --db_cache_mb: the writer's page cache
-  int import_batch_rows = 10000;                // --import_batch_rows
+  int db_cache_mb = 2048;                       // --db_cache_mb: the writer's page cache
+  int import_batch_rows = 200000;               // --import_batch_rows
 };
 
 absl::StatusOr<IdentityConfig> IdentityConfigFromFlags();

@@ -41,7 +41,9 @@ struct ServerOptions {
   size_t worker_queue = 4096;              // queued tasks before UNAVAILABLE
   absl::Duration drain_timeout = absl::Seconds(20);      // SIGTERM: wait this long for calls
   absl::Duration max_connection_age = absl::Minutes(5);  // so clients rebalance to new pods
-  absl::Duration max_connection_age_grace = absl::Seconds(30);
+  // Calls in flight when a connection reaches its age may finish: a 5-minute age must not cut
+  // a 10-minute import stream. Infinite, as gRPC's own default.
+  absl::Duration max_connection_age_grace = absl::InfiniteDuration();
 };
 
 // Reads the shared flags: --grpc_port, --health_port, --metrics_port, --bind_host, --tls_*,
