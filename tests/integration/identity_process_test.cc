@@ -8,8 +8,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "lindungi/grpcclient/channel.h"
 #include "lindungi/identity/v1/identity.grpc.pb.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
+#include "lindungi/status/status.h"
 #include "support/child_process.h"
 #include "support/grpc_probe.h"
 #include "support/redis_server.h"
@@ -137,6 +139,47 @@ TEST_F(IdentityProcessTest, OtpDeliversOnlyToNumbersIdentityKnows) {
   otp->process->Signal(SIGTERM);
   ASSERT_EQ(otp->process->Wait(), 0);  // drains its deliveries before it exits
   EXPECT_EQ(ReadFileOrDie(dir_ + "/outbox.jsonl").find("+6281399998888"), std::string::npos);
+}
+
+TEST_F(IdentityProcessTest, OnlyCertificateServiceResolvesNiksAndErrorsCarryTheirReason) {
+  const std::string certs = dir_ + "/certs";
+  auto gen = ChildProcess::Spawn(
+      {SourceDir() + "/tools/gen-certs", "--out", certs, "identity", "certificate", "gateway"});
+  ASSERT_TRUE(gen.ok());
+  ASSERT_EQ((*gen)->Wait(), 0);
+  auto tls = StartService(
+      "lindungi-identity",
+      {"--db=sqlite://" + dir_ + "/tls.db", "--pii_key_file=" + dir_ + "/pii.key",
+       "--tls_cert_file=" + certs + "/identity.crt", "--tls_key_file=" + certs + "/identity.key",
+       "--tls_ca_file=" + certs + "/ca.crt"});
+  ASSERT_TRUE(tls.ok()) << tls.status();
+  auto call_as = [&](const std::string& who, auto&& rpc) {
+    grpcclient::ChannelOptions o;
+    o.tls = {certs + "/" + who + ".crt", certs + "/" + who + ".key", certs + "/ca.crt"};
+    auto channel = grpcclient::MakeChannel(tls->grpc_address(), o);
+    EXPECT_TRUE(channel.ok());
+    auto stub = idv1::IdentityService::NewStub(*channel);
+    auto ctx = grpcclient::NewCallContext(absl::Seconds(5));
+    return rpc(*stub, ctx.get());
+  };
+  auto resolve = [](idv1::IdentityService::Stub& stub, grpc::ClientContext* ctx) {
+    idv1::ResolveNiksRequest req;
+    req.add_niks("3201011705900001");
+    idv1::ResolveNiksResponse resp;
+    return stub.ResolveNiks(ctx, req, &resp);
+  };
+  EXPECT_EQ(call_as("certificate", resolve).error_code(), grpc::StatusCode::OK);
+  EXPECT_EQ(call_as("gateway", resolve).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+
+  const grpc::Status missing =
+      call_as("gateway", [](idv1::IdentityService::Stub& stub, grpc::ClientContext* ctx) {
+        idv1::GetCitizenRequest req;
+        req.set_citizen_id("c_01JDZ4V3Q7M8N2P4R6S8T0V2X4");
+        idv1::GetCitizenResponse resp;
+        return stub.GetCitizen(ctx, req, &resp);
+      });
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(status::ReasonOf(status::FromGrpc(missing)), "CITIZEN_NOT_FOUND");
 }
 
 TEST_F(IdentityProcessTest, HelpDocumentsEveryFlagAndBadConfigSaysWhy) {

@@ -19,7 +19,6 @@ LINDUNGI_UNARY(IsRegisteredPhone)
 LINDUNGI_UNARY(FindByPhone)
 LINDUNGI_UNARY(GetCitizen)
 LINDUNGI_UNARY(FindByNik)
-LINDUNGI_UNARY(ResolveNiks)
 LINDUNGI_UNARY(ChangePhone)
 LINDUNGI_UNARY(RequestCorrection)
 LINDUNGI_UNARY(ListChangeRequests)
@@ -27,6 +26,16 @@ LINDUNGI_UNARY(DecideChangeRequest)
 LINDUNGI_UNARY(GetCitizenHistory)
 
 #undef LINDUNGI_UNARY
+
+grpc::ServerUnaryReactor* IdentityGrpcService::ResolveNiks(grpc::CallbackServerContext* ctx,
+                                                           const v1::ResolveNiksRequest* request,
+                                                           v1::ResolveNiksResponse* response) {
+  // Bulk NIK look-ups are for certificate-service's vaccination import only.
+  const absl::Status caller = server::CheckCaller(*ctx, {"certificate", "lindungi-certificate"});
+  return server::RunBlocking(ctx, workers_, [=] {
+    return caller.ok() ? registry_.ResolveNiks(*request, response) : caller;
+  });
+}
 
 namespace {
 

@@ -16,6 +16,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,6 +32,11 @@ namespace lindungi::server {
 
 // The caller's x-request-id, or a fresh one.
 std::string RequestIdOf(const grpc::ServerContextBase& ctx);
+
+// For RPCs meant for particular services: OK when the call came without mTLS (development) or
+// from a certificate naming one of `allowed` (SAN DNS or CN); PERMISSION_DENIED otherwise.
+absl::Status CheckCaller(const grpc::ServerContextBase& ctx,
+                         std::initializer_list<absl::string_view> allowed);
 
 template <typename Work>
 grpc::ServerUnaryReactor* RunBlocking(grpc::CallbackServerContext* ctx, WorkerPool& pool,
