@@ -99,4 +99,18 @@ void CsvFile::Date(absl::CivilDay day) {
   buffer_.append(text, sizeof(text));
 }
 
+void CsvFile::CitizenRow(absl::string_view nik, absl::string_view full_name, absl::CivilDay birth,
+                         char sex, absl::string_view phone) {
+  Raw(nik);
+  Raw(',');
+  Field(full_name);
+  Raw(',');
+  Date(birth);
+  Raw(',');
+  Raw(sex);
+  Raw(',');
+  Field(phone);
+  EndRow();
+}
+
 }  // namespace lindungi::gendata

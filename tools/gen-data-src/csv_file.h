@@ -36,6 +36,9 @@ class CsvFile {
   void Int(int64_t value);
   // YYYY-MM-DD.
   void Date(absl::CivilDay day);
+  // One citizens.csv row: nik,full_name,birth_date,sex,phone (quoting what needs it).
+  void CitizenRow(absl::string_view nik, absl::string_view full_name, absl::CivilDay birth,
+                  char sex, absl::string_view phone);
   void EndRow() {
     buffer_.push_back('\n');
     if (buffer_.size() >= kFlushAt) Flush();

@@ -213,16 +213,7 @@ absl::StatusOr<RegistryStats> WriteDemoRegistry(const std::string& out_dir) {
   vaccinations.EndRow();
   RegistryStats stats;
   for (const DemoCitizen& c : DemoCitizens()) {
-    citizens.Raw(c.nik);
-    citizens.Raw(',');
-    citizens.Field(c.full_name);
-    citizens.Raw(',');
-    citizens.Date(c.birth_date);
-    citizens.Raw(',');
-    citizens.Raw(c.sex);
-    citizens.Raw(',');
-    citizens.Field(c.phone);
-    citizens.EndRow();
+    citizens.CitizenRow(c.nik, c.full_name, c.birth_date, c.sex, c.phone);
     ++stats.citizens;
     int dose_number = 0;
     for (const DemoDose& d : c.doses) {

@@ -496,16 +496,7 @@ absl::Status Generator::WriteCitizen(const Person& person,
   row_.phone.clear();
   AppendPhone(numbers[person.phone], random_, &row_.phone);
 
-  citizens_.Raw(row_.nik);
-  citizens_.Raw(',');
-  citizens_.Field(row_.name);
-  citizens_.Raw(',');
-  citizens_.Date(person.birth);
-  citizens_.Raw(',');
-  citizens_.Raw(row_.sex);
-  citizens_.Raw(',');
-  citizens_.Raw(row_.phone);
-  citizens_.EndRow();
+  citizens_.CitizenRow(row_.nik, row_.name, person.birth, row_.sex, row_.phone);
   row_.line = ++citizens_line_;
   ++stats_.citizens;
   if (options_.bad_rows_per_million > 0) {
