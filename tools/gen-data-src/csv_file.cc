@@ -113,4 +113,25 @@ void CsvFile::CitizenRow(absl::string_view nik, absl::string_view full_name, abs
   EndRow();
 }
 
+void CsvFile::VaccinationRow(absl::string_view nik, int64_t dose_number,
+                             absl::string_view vaccine_code, absl::string_view manufacturer_code,
+                             absl::CivilDay day, absl::string_view batch,
+                             absl::string_view facility) {
+  Raw(nik);
+  Raw(',');
+  Int(dose_number);
+  Raw(',');
+  Field(vaccine_code);
+  Raw(',');
+  Field(manufacturer_code);
+  Raw(',');
+  Date(day);
+  Raw(',');
+  Field(batch);
+  Raw(',');
+  Field(facility);
+  Raw(",ID");
+  EndRow();
+}
+
 }  // namespace lindungi::gendata

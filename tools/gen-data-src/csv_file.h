@@ -39,6 +39,11 @@ class CsvFile {
   // One citizens.csv row: nik,full_name,birth_date,sex,phone (quoting what needs it).
   void CitizenRow(absl::string_view nik, absl::string_view full_name, absl::CivilDay birth,
                   char sex, absl::string_view phone);
+  // One vaccinations.csv row: nik,dose_number,vaccine_code,manufacturer_code,vaccinated_on,
+  // batch,facility,country (always ID).
+  void VaccinationRow(absl::string_view nik, int64_t dose_number, absl::string_view vaccine_code,
+                      absl::string_view manufacturer_code, absl::CivilDay day,
+                      absl::string_view batch, absl::string_view facility);
   void EndRow() {
     buffer_.push_back('\n');
     if (buffer_.size() >= kFlushAt) Flush();

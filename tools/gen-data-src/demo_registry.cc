@@ -218,21 +218,8 @@ absl::StatusOr<RegistryStats> WriteDemoRegistry(const std::string& out_dir) {
     int dose_number = 0;
     for (const DemoDose& d : c.doses) {
       const VaccineProduct& product = Product(d.vaccine);
-      vaccinations.Raw(c.nik);
-      vaccinations.Raw(',');
-      vaccinations.Int(++dose_number);
-      vaccinations.Raw(',');
-      vaccinations.Field(product.code);
-      vaccinations.Raw(',');
-      vaccinations.Field(product.manufacturer_code);
-      vaccinations.Raw(',');
-      vaccinations.Date(d.date);
-      vaccinations.Raw(',');
-      vaccinations.Field(d.batch);
-      vaccinations.Raw(',');
-      vaccinations.Field(d.facility);
-      vaccinations.Raw(",ID");
-      vaccinations.EndRow();
+      vaccinations.VaccinationRow(c.nik, ++dose_number, product.code, product.manufacturer_code,
+                                  d.date, d.batch, d.facility);
       ++stats.vaccinations;
     }
   }

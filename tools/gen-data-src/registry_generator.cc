@@ -518,23 +518,10 @@ absl::Status Generator::WriteCitizen(const Person& person,
       const int kind = PickWeighted(random_, kFacilityWeights);
       facility = &facilities[kind][random_.Below(static_cast<uint32_t>(facilities[kind].size()))];
     }
-    vaccinations_.Raw(row_.nik);
-    vaccinations_.Raw(',');
-    vaccinations_.Int(static_cast<int64_t>(i + 1));
-    vaccinations_.Raw(',');
-    vaccinations_.Field(product.code);
-    vaccinations_.Raw(',');
-    vaccinations_.Field(product.manufacturer_code);
-    vaccinations_.Raw(',');
-    vaccinations_.Date(dose.date);
-    vaccinations_.Raw(',');
     scratch_.clear();
     AppendBatch(dose.vaccine, dose.date, random_.Below(kBatchesPerMonth), &scratch_);
-    vaccinations_.Raw(scratch_);
-    vaccinations_.Raw(',');
-    vaccinations_.Field(*facility);
-    vaccinations_.Raw(",ID");
-    vaccinations_.EndRow();
+    vaccinations_.VaccinationRow(row_.nik, static_cast<int64_t>(i + 1), product.code,
+                                 product.manufacturer_code, dose.date, scratch_, *facility);
     ++stats_.vaccinations;
   }
   return absl::OkStatus();
