@@ -1,9 +1,8 @@
-#include "gen-data-src/vaccines.h"
-
 #include "absl/time/civil_time.h"
 #include "absl/types/span.h"
+#include "lindungi/vaccines/catalogue.h"
 
-namespace lindungi::gendata {
+namespace lindungi::vaccines {
 namespace {
 
 // first_used: CoronaVac from the programme's start (2021-01-13); AstraZeneca from March 2021;
@@ -40,4 +39,18 @@ absl::Span<const VaccineProduct> VaccineProducts() { return kProducts; }
 
 const VaccineProduct& Product(Vaccine vaccine) { return kProducts[static_cast<int>(vaccine)]; }
 
-}  // namespace lindungi::gendata
+const VaccineProduct* FindByCode(absl::string_view code) {
+  for (const VaccineProduct& p : VaccineProducts()) {
+    if (p.code == code) return &p;
+  }
+  return nullptr;
+}
+
+bool IsKnownManufacturer(absl::string_view code) {
+  for (const VaccineProduct& p : VaccineProducts()) {
+    if (p.manufacturer_code == code) return true;
+  }
+  return false;
+}
+
+}  // namespace lindungi::vaccines
