@@ -3,23 +3,28 @@
 //   lindungictl import --citizens citizens.csv [--vaccinations vaccinations.csv]
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
-#include "citizen_import.h"
 #include "lindungi/config/config.h"
 #include "lindungi/grpcclient/channel.h"
 #include "lindungi/grpcclient/tls_flags.h"
 #include "lindungi/server/process.h"
+#include "registry_import.h"
 
 ABSL_FLAG(std::string, identity_addr, "127.0.0.1:50020",
           "identity-service address (host:port or dns:///host:port)");
+ABSL_FLAG(std::string, certificate_addr, "127.0.0.1:50030",
+          "certificate-service address (host:port or dns:///host:port)");
 ABSL_FLAG(std::string, citizens, "", "import: citizens.csv (nik,full_name,birth_date,sex,phone)");
 ABSL_FLAG(std::string, vaccinations, "",
-          "import: vaccinations.csv (needs certificate-service, which is not built yet)");
+          "import: vaccinations.csv (nik,dose_number,vaccine_code,manufacturer_code,"
+          "vaccinated_on,batch,facility,country); with --citizens, citizens go first");
 ABSL_FLAG(std::string, reject_file, "",
-          "import: where rejected rows go (default: <citizens file>.rejects.csv)");
+          "import: where rejected rows go (default: <file>.rejects.csv; with both files, only "
+          "the default is used)");
 ABSL_FLAG(bool, update_existing, false,
           "import: when a known NIK arrives with other data, the registry's data wins (history "
           "keeps the old values); otherwise such rows are rejected");
@@ -33,7 +38,7 @@ namespace {
 constexpr char kUsage[] =
     "lindungictl is the operator's command line for Lindungi.\n\n"
     "Commands:\n"
-    "  import --citizens FILE [--vaccinations FILE]   load the national registry (CSV)\n\n"
+    "  import [--citizens FILE] [--vaccinations FILE]   load the national registry (CSV)\n\n"
     "Examples:\n"
     "  lindungictl import --citizens citizens.csv --identity_addr=127.0.0.1:50020";
 
@@ -46,37 +51,53 @@ std::string Actor() {
   return absl::StrCat("operator:", actor);
 }
 
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& address) {
+  using namespace lindungi;
+  absl::StatusOr<grpcclient::TlsFiles> tls = grpcclient::TlsFilesFromFlags();
+  if (!tls.ok()) return tls.status();
+  grpcclient::ChannelOptions options;
+  options.tls = *tls;
+  return grpcclient::MakeChannel(address, options);
+}
+
 int Import(const std::string& program) {
   using namespace lindungi;
-  if (!absl::GetFlag(FLAGS_vaccinations).empty()) {
-    config::ExitBadConfig(
-        program, absl::UnimplementedError("--vaccinations needs certificate-service, which is not "
-                                          "built yet; import --citizens on its own"));
-  }
-  if (absl::GetFlag(FLAGS_citizens).empty()) {
-    config::ExitBadConfig(program,
-                          absl::InvalidArgumentError("import needs --citizens FILE (see --help)"));
+  const std::string citizens = absl::GetFlag(FLAGS_citizens);
+  const std::string vaccinations = absl::GetFlag(FLAGS_vaccinations);
+  if (citizens.empty() && vaccinations.empty()) {
+    config::ExitBadConfig(program, absl::InvalidArgumentError(
+                                       "import needs --citizens FILE and/or --vaccinations FILE"));
   }
   if (absl::GetFlag(FLAGS_streams) < 1 || absl::GetFlag(FLAGS_max_rejects) < 1) {
     config::ExitBadConfig(
         program, absl::InvalidArgumentError("--streams and --max_rejects must be at least 1"));
   }
-  absl::StatusOr<grpcclient::TlsFiles> tls = grpcclient::TlsFilesFromFlags();
-  if (!tls.ok()) config::ExitBadConfig(program, tls.status());
-  grpcclient::ChannelOptions channel_options;
-  channel_options.tls = *tls;
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      grpcclient::MakeChannel(absl::GetFlag(FLAGS_identity_addr), channel_options);
-  if (!channel.ok()) config::ExitBadConfig(program, channel.status());
-
-  ctl::CitizenImportOptions o;
-  o.citizens_file = absl::GetFlag(FLAGS_citizens);
-  o.reject_file = absl::GetFlag(FLAGS_reject_file);
+  ctl::ImportOptions o;
   o.actor = Actor();
   o.update_existing = absl::GetFlag(FLAGS_update_existing);
   o.streams = absl::GetFlag(FLAGS_streams);
   o.max_rejects = absl::GetFlag(FLAGS_max_rejects);
-  return ctl::ImportCitizens(o, *channel, stdout, stderr, isatty(STDERR_FILENO) == 1);
+  const bool both = !citizens.empty() && !vaccinations.empty();
+  const bool terminal = isatty(STDERR_FILENO) == 1;
+  int code = 0;
+  if (!citizens.empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> identity =
+        Channel(absl::GetFlag(FLAGS_identity_addr));
+    if (!identity.ok()) config::ExitBadConfig(program, identity.status());
+    o.file = citizens;
+    o.reject_file = both ? "" : absl::GetFlag(FLAGS_reject_file);
+    code = ctl::ImportCitizens(o, *identity, stdout, stderr, terminal);
+    if (code >= 2) return code;  // vaccinations need their citizens
+  }
+  if (!vaccinations.empty()) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> certificate =
+        Channel(absl::GetFlag(FLAGS_certificate_addr));
+    if (!certificate.ok()) config::ExitBadConfig(program, certificate.status());
+    o.file = vaccinations;
+    o.reject_file = both ? "" : absl::GetFlag(FLAGS_reject_file);
+    code = std::max(code, ctl::ImportVaccinations(o, *certificate, stdout, stderr, terminal));
+  }
+  return code;
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-#include "citizen_import.h"
+#include "registry_import.h"
 
 #include <condition_variable>
 #include <deque>
@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "lindungi/certificate/v1/certificate.grpc.pb.h"
 #include "lindungi/csv/csv_reader.h"
 #include "lindungi/identity/v1/identity.grpc.pb.h"
 #include "progress.h"
@@ -19,17 +20,69 @@
 namespace lindungi::ctl {
 namespace {
 
-namespace v1 = lindungi::identity::v1;
+namespace idv1 = lindungi::identity::v1;
+namespace certv1 = lindungi::certificate::v1;
 
-constexpr const char* kColumns[] = {"nik", "full_name", "birth_date", "sex", "phone"};
+// What differs between the registry's files: columns, messages, and the RPC that takes them.
+struct CitizensFile {
+  using Service = idv1::IdentityService;
+  using Request = idv1::ImportCitizensRequest;
+  using Response = idv1::ImportCitizensResponse;
+  static constexpr const char* kWhat = "citizens";
+  static constexpr const char* kColumns[] = {"nik", "full_name", "birth_date", "sex", "phone"};
+  static auto Open(Service::Stub& stub, grpc::ClientContext* ctx, Response* response) {
+    return stub.ImportCitizens(ctx, response);
+  }
+  static void AddRow(int64_t line, std::vector<std::string>& f, Request* batch) {
+    idv1::CitizenRow* row = batch->add_rows();
+    row->set_line_number(line);
+    row->set_nik(std::move(f[0]));
+    row->set_full_name(std::move(f[1]));
+    row->set_birth_date(std::move(f[2]));
+    row->set_sex(std::move(f[3]));
+    row->set_phone(std::move(f[4]));
+  }
+  static std::string ReasonName(int reason) {
+    return idv1::RowRejectReason_Name(static_cast<idv1::RowRejectReason>(reason));
+  }
+};
 
-// A bounded hand-off from the CSV reader to the stream senders.
+struct VaccinationsFile {
+  using Service = certv1::CertificateService;
+  using Request = certv1::ImportVaccinationsRequest;
+  using Response = certv1::ImportVaccinationsResponse;
+  static constexpr const char* kWhat = "vaccinations";
+  static constexpr const char* kColumns[] = {
+      "nik",           "dose_number", "vaccine_code", "manufacturer_code",
+      "vaccinated_on", "batch",       "facility",     "country"};
+  static auto Open(Service::Stub& stub, grpc::ClientContext* ctx, Response* response) {
+    return stub.ImportVaccinations(ctx, response);
+  }
+  static void AddRow(int64_t line, std::vector<std::string>& f, Request* batch) {
+    certv1::VaccinationRow* row = batch->add_rows();
+    row->set_line_number(line);
+    row->set_nik(std::move(f[0]));
+    row->set_dose_number(std::move(f[1]));
+    row->set_vaccine_code(std::move(f[2]));
+    row->set_manufacturer_code(std::move(f[3]));
+    row->set_vaccinated_on(std::move(f[4]));
+    row->set_batch(std::move(f[5]));
+    row->set_facility(std::move(f[6]));
+    row->set_country(std::move(f[7]));
+  }
+  static std::string ReasonName(int reason) {
+    return certv1::RowRejectReason_Name(static_cast<certv1::RowRejectReason>(reason));
+  }
+};
+
+// A bounded hand-off from the CSV reader to a stream sender.
+template <typename Request>
 class BatchQueue {
  public:
   explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
 
   // False once the import is being abandoned.
-  bool Push(v1::ImportCitizensRequest batch) {
+  bool Push(Request batch) {
     std::unique_lock<std::mutex> lock(mu_);
     room_.wait(lock, [this] { return abandoned_ || queue_.size() < capacity_; });
     if (abandoned_) return false;
@@ -37,11 +90,11 @@ class BatchQueue {
     ready_.notify_one();
     return true;
   }
-  std::optional<v1::ImportCitizensRequest> Pop() {
+  std::optional<Request> Pop() {
     std::unique_lock<std::mutex> lock(mu_);
     ready_.wait(lock, [this] { return abandoned_ || closed_ || !queue_.empty(); });
     if (abandoned_ || queue_.empty()) return std::nullopt;
-    v1::ImportCitizensRequest batch = std::move(queue_.front());
+    Request batch = std::move(queue_.front());
     queue_.pop_front();
     room_.notify_one();
     return batch;
@@ -62,7 +115,7 @@ class BatchQueue {
   const size_t capacity_;
   std::mutex mu_;
   std::condition_variable ready_, room_;
-  std::deque<v1::ImportCitizensRequest> queue_;
+  std::deque<Request> queue_;
   bool closed_ = false;
   bool abandoned_ = false;
 };
@@ -73,9 +126,9 @@ struct Reject {
   std::string description;
 };
 
-std::string ReasonName(v1::RowRejectReason reason) {
-  return absl::AsciiStrToLower(
-      v1::RowRejectReason_Name(reason).substr(sizeof("ROW_REJECT_REASON_") - 1));
+// "ROW_REJECT_REASON_INVALID_NIK" -> "invalid_nik"
+std::string ShortReason(const std::string& enum_name) {
+  return absl::AsciiStrToLower(enum_name.substr(sizeof("ROW_REJECT_REASON_") - 1));
 }
 
 std::string CsvField(const std::string& s) {
@@ -88,25 +141,27 @@ std::string CsvField(const std::string& s) {
   return out + "\"";
 }
 
-// One ImportCitizens stream, fed from the queue until it closes.
+// One import stream, fed from its queue until it closes.
+template <typename File>
 struct Sender {
   grpc::ClientContext ctx;
-  v1::ImportCitizensResponse response;
+  typename File::Response response;
   grpc::Status status;
   int64_t rows_sent = 0;
 };
 
-void RunSender(v1::IdentityService::Stub& stub, BatchQueue& queue, const CitizenImportOptions& o,
-               Sender& sender, std::atomic<bool>& failed,
-               std::vector<std::unique_ptr<BatchQueue>>& all_queues) {
-  auto writer = stub.ImportCitizens(&sender.ctx, &sender.response);
+template <typename File>
+void RunSender(typename File::Service::Stub& stub, BatchQueue<typename File::Request>& queue,
+               const ImportOptions& o, Sender<File>& sender, std::atomic<bool>& failed,
+               std::vector<std::unique_ptr<BatchQueue<typename File::Request>>>& all_queues) {
+  auto writer = File::Open(stub, &sender.ctx, &sender.response);
   bool first = true;
-  while (std::optional<v1::ImportCitizensRequest> batch = queue.Pop()) {
+  while (std::optional<typename File::Request> batch = queue.Pop()) {
     if (first) {
       batch->mutable_actor()->set_id(o.actor);
       batch->mutable_actor()->set_role(lindungi::common::v1::ROLE_ADMIN);
       batch->mutable_actor()->set_channel(lindungi::common::v1::CHANNEL_OPERATOR);
-      batch->set_source_name(o.citizens_file.substr(o.citizens_file.find_last_of('/') + 1));
+      batch->set_source_name(o.file.substr(o.file.find_last_of('/') + 1));
       batch->set_update_existing(o.update_existing);
       batch->set_max_rejects(o.max_rejects);
       first = false;
@@ -123,43 +178,43 @@ void RunSender(v1::IdentityService::Stub& stub, BatchQueue& queue, const Citizen
   }
 }
 
-}  // namespace
-
-int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel> identity,
-                   std::FILE* out, std::FILE* err, bool terminal) {
-  absl::StatusOr<std::unique_ptr<csv::CsvReader>> opened = csv::CsvReader::Open(o.citizens_file);
+template <typename File>
+int RunImport(const ImportOptions& o, std::shared_ptr<grpc::Channel> channel, std::FILE* out,
+              std::FILE* err, bool terminal) {
+  using Request = typename File::Request;
+  constexpr size_t kColumnCount = std::size(File::kColumns);
+  absl::StatusOr<std::unique_ptr<csv::CsvReader>> opened = csv::CsvReader::Open(o.file);
   if (!opened.ok()) {
     std::fprintf(err, "lindungictl import: %s\n", std::string(opened.status().message()).c_str());
     return 2;
   }
   csv::CsvReader& reader = **opened;
   csv::CsvRecord record;
-  if (!reader.Next(&record) || !record.error.empty() || record.fields.size() != 5 ||
-      !std::equal(record.fields.begin(), record.fields.end(), std::begin(kColumns),
+  if (!reader.Next(&record) || !record.error.empty() || record.fields.size() != kColumnCount ||
+      !std::equal(record.fields.begin(), record.fields.end(), std::begin(File::kColumns),
                   [](const std::string& a, const char* b) {
                     return absl::AsciiStrToLower(absl::StripAsciiWhitespace(a)) == b;
                   })) {
-    std::fprintf(err,
-                 "lindungictl import: %s must start with the header line "
-                 "nik,full_name,birth_date,sex,phone\n",
-                 o.citizens_file.c_str());
+    std::fprintf(err, "lindungictl import: %s must start with the header line %s\n", o.file.c_str(),
+                 absl::StrJoin(File::kColumns, ",").c_str());
     return 2;
   }
 
   // Rows go to streams by NIK: every row of one NIK travels in one stream, in file order, so
   // the service sees a repeated NIK after the first (the earlier line wins, the later one is a
   // duplicate) whatever the streams' relative speed.
-  auto stub = v1::IdentityService::NewStub(identity);
+  auto stub = File::Service::NewStub(channel);
   std::atomic<bool> failed{false};
-  std::vector<std::unique_ptr<BatchQueue>> queues;
-  std::vector<std::unique_ptr<Sender>> senders;
+  std::vector<std::unique_ptr<BatchQueue<Request>>> queues;
+  std::vector<std::unique_ptr<Sender<File>>> senders;
   std::vector<std::thread> threads;
   for (int i = 0; i < o.streams; ++i) {
-    queues.push_back(std::make_unique<BatchQueue>(2));
-    senders.push_back(std::make_unique<Sender>());
+    queues.push_back(std::make_unique<BatchQueue<Request>>(2));
+    senders.push_back(std::make_unique<Sender<File>>());
   }
   for (int i = 0; i < o.streams; ++i) {
-    threads.emplace_back([&, i] { RunSender(*stub, *queues[i], o, *senders[i], failed, queues); });
+    threads.emplace_back(
+        [&, i] { RunSender<File>(*stub, *queues[i], o, *senders[i], failed, queues); });
   }
 
   std::vector<Reject> rejects;
@@ -170,30 +225,25 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
       rejects.push_back({line, std::move(reason), std::move(description)});
     }
   };
-  Progress progress("importing citizens", reader.total_bytes(), err, terminal);
-  std::vector<v1::ImportCitizensRequest> batches(o.streams);
+  Progress progress(absl::StrCat("importing ", File::kWhat), reader.total_bytes(), err, terminal);
+  std::vector<Request> batches(o.streams);
   while (!failed && reader.Next(&record)) {
     ++rows;
     if (!record.error.empty()) {
       reject_locally(record.line, "malformed_csv", record.error);
-    } else if (record.fields.size() != 5) {
-      reject_locally(record.line, "wrong_column_count",
-                     absl::StrCat("expected 5 columns, found ", record.fields.size()));
+    } else if (record.fields.size() != kColumnCount) {
+      reject_locally(
+          record.line, "wrong_column_count",
+          absl::StrCat("expected ", kColumnCount, " columns, found ", record.fields.size()));
     } else {
       const size_t stream =
           std::hash<std::string>{}(std::string(absl::StripAsciiWhitespace(record.fields[0]))) %
           batches.size();
-      v1::ImportCitizensRequest& batch = batches[stream];
-      v1::CitizenRow* row = batch.add_rows();
-      row->set_line_number(record.line);
-      row->set_nik(std::move(record.fields[0]));
-      row->set_full_name(std::move(record.fields[1]));
-      row->set_birth_date(std::move(record.fields[2]));
-      row->set_sex(std::move(record.fields[3]));
-      row->set_phone(std::move(record.fields[4]));
+      Request& batch = batches[stream];
+      File::AddRow(record.line, record.fields, &batch);
       if (batch.rows_size() >= o.batch_rows) {
         if (!queues[stream]->Push(std::move(batch))) break;
-        batch = v1::ImportCitizensRequest();
+        batch = Request();
       }
     }
     progress.Update(reader.bytes_read(), rows);
@@ -205,16 +255,17 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
   for (auto& t : threads) t.join();
   progress.Done(reader.bytes_read(), rows);
 
-  v1::ImportCitizensResponse total;
+  typename File::Response total;
   for (const auto& s : senders) {
-    const v1::ImportCitizensResponse& r = s->response;
+    const typename File::Response& r = s->response;
     total.set_rows_created(total.rows_created() + r.rows_created());
     total.set_rows_updated(total.rows_updated() + r.rows_updated());
     total.set_rows_unchanged(total.rows_unchanged() + r.rows_unchanged());
     total.set_rows_rejected(total.rows_rejected() + r.rows_rejected());
-    for (const v1::RowReject& rj : r.rejects()) {
+    for (const auto& rj : r.rejects()) {
       if (static_cast<int>(rejects.size()) < o.max_rejects) {
-        rejects.push_back({rj.line_number(), ReasonName(rj.reason()), rj.description()});
+        rejects.push_back(
+            {rj.line_number(), ShortReason(File::ReasonName(rj.reason())), rj.description()});
       }
     }
   }
@@ -222,8 +273,7 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
             [](const Reject& a, const Reject& b) { return a.line < b.line; });
   const int64_t rejected = local_rejects + total.rows_rejected();
 
-  const std::string reject_file =
-      o.reject_file.empty() ? o.citizens_file + ".rejects.csv" : o.reject_file;
+  const std::string reject_file = o.reject_file.empty() ? o.file + ".rejects.csv" : o.reject_file;
   if (rejected > 0) {
     std::ofstream file(reject_file, std::ios::trunc);
     file << "line,reason,description\n";
@@ -259,6 +309,18 @@ int ImportCitizens(const CitizenImportOptions& o, std::shared_ptr<grpc::Channel>
                Progress::Thousands(rejected).c_str(),
                rejected > 0 ? absl::StrCat(" (see ", reject_file, ")").c_str() : "");
   return rejected > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+int ImportCitizens(const ImportOptions& options, std::shared_ptr<grpc::Channel> identity,
+                   std::FILE* out, std::FILE* err, bool terminal) {
+  return RunImport<CitizensFile>(options, std::move(identity), out, err, terminal);
+}
+
+int ImportVaccinations(const ImportOptions& options, std::shared_ptr<grpc::Channel> certificate,
+                       std::FILE* out, std::FILE* err, bool terminal) {
+  return RunImport<VaccinationsFile>(options, std::move(certificate), out, err, terminal);
 }
 
 }  // namespace lindungi::ctl
