@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "lindungi/certificate/v1/certificate.grpc.pb.h"
+#include "lindungi/identity/v1/identity.grpc.pb.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
 #include "support/child_process.h"
 #include "support/grpc_probe.h"
@@ -78,8 +80,34 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   }));
   stub.reset();
 
+  // The demo registry is loaded into both services: a demo citizen gets a signed certificate.
+  auto identity = lindungi::identity::v1::IdentityService::NewStub(PlaintextChannel(base_ + 20));
+  grpc::ClientContext find_ctx;
+  lindungi::identity::v1::FindByPhoneRequest find;
+  find.set_phone("081234567890");
+  lindungi::identity::v1::FindByPhoneResponse family;
+  ASSERT_TRUE(identity->FindByPhone(&find_ctx, find, &family).ok());
+  ASSERT_EQ(family.citizens_size(), 3);
+  std::string budi;
+  for (const auto& c : family.citizens()) {
+    if (c.full_name() == "BUDI SANTOSO") budi = c.citizen_id();
+  }
+  auto certificates =
+      lindungi::certificate::v1::CertificateService::NewStub(PlaintextChannel(base_ + 30));
+  grpc::ClientContext issue_ctx;
+  lindungi::certificate::v1::IssueCertificateRequest issue;
+  issue.set_citizen_id(budi);
+  issue.set_dose_number(1);
+  lindungi::certificate::v1::IssueCertificateResponse certificate;
+  const grpc::Status issued = certificates->IssueCertificate(&issue_ctx, issue, &certificate);
+  ASSERT_TRUE(issued.ok()) << issued.error_message();
+  EXPECT_EQ(certificate.hc1().rfind("HC1:", 0), 0u);
+  EXPECT_EQ(certificate.pdf().rfind("%PDF-", 0), 0u);
+  identity.reset();
+  certificates.reset();
+
   const std::vector<pid_t> pids = RecordedPids();
-  ASSERT_EQ(pids.size(), 3u);  // redis, identity and otp
+  ASSERT_EQ(pids.size(), 4u);  // redis, identity, certificate and otp
   up->Signal(SIGINT);          // what Ctrl-C delivers
   EXPECT_EQ(up->Wait(absl::Seconds(60)), 0) << up->Output();
   for (pid_t pid : pids) EXPECT_FALSE(Alive(pid)) << "orphan process " << pid;

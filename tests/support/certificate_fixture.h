@@ -84,7 +84,7 @@ class CertificateFixture : public ::testing::Test {
     const absl::Status added = import->Add(msg);
     EXPECT_TRUE(added.ok()) << added;
     certv1::ImportVaccinationsResponse out;
-    import->Finish(&out);
+    EXPECT_TRUE(import->Finish(&out).ok());
     return out;
   }
 

@@ -338,12 +338,13 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
   return absl::OkStatus();
 }
 
-void VaccinationRegistry::Import::Finish(v1::ImportVaccinationsResponse* response) {
+absl::Status VaccinationRegistry::Import::Finish(v1::ImportVaccinationsResponse* response) {
   std::sort(counts_.mutable_rejects()->begin(), counts_.mutable_rejects()->end(),
             [](const v1::RowReject& a, const v1::RowReject& b) {
               return a.line_number() < b.line_number();
             });
   *response = counts_;
+  return absl::OkStatus();
 }
 
 }  // namespace lindungi::certificate

@@ -45,7 +45,7 @@ class VaccinationRegistry {
   class Import {
    public:
     absl::Status Add(const v1::ImportVaccinationsRequest& message);
-    void Finish(v1::ImportVaccinationsResponse* response);
+    absl::Status Finish(v1::ImportVaccinationsResponse* response);
 
    private:
     friend class VaccinationRegistry;

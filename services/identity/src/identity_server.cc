@@ -5,18 +5,12 @@
 #include "lindungi/config/config.h"
 #include "lindungi/log/log.h"
 #include "lindungi/store/migrations.h"
+#include "lindungi/store/store_flags.h"
 
-ABSL_FLAG(std::string, db, "sqlite://identity.db",
-          "The citizen store: sqlite:///abs/path.db or sqlite://relative/path.db (PostgreSQL: "
-          "postgresql://..., not built yet)");
 ABSL_FLAG(std::string, pii_key_file, "",
           "Required. File with the master key (at least 32 bytes) that encrypts NIKs and phone "
           "numbers at rest and keys their blind indexes; losing it loses that data");
 
-ABSL_FLAG(int, db_cache_mb, 2048,
-          "Most memory for the store writer's page cache (MiB; it grows as needed). The NIK and "
-          "phone indexes of a national registry (~70 MB per million citizens) should fit, or "
-          "imports slow down");
 ABSL_FLAG(int, import_batch_rows, 200000,
           "Rows written per import transaction (a row is always imported whole or not at all). "
           "Large transactions rewrite each page of the random blind indexes once instead of once "
@@ -26,16 +20,17 @@ namespace lindungi::identity {
 
 absl::StatusOr<IdentityConfig> IdentityConfigFromFlags() {
   IdentityConfig c;
-  c.db_url = absl::GetFlag(FLAGS_db);
+  absl::StatusOr<store::StoreConfig> store = store::StoreConfigFromFlags();
+  if (!store.ok()) return store.status();
+  if (!store->url.empty()) c.db_url = store->url;
+  c.db_cache_mb = store->options.writer_cache_kib / 1024;
   absl::StatusOr<std::string> key =
       config::ReadSecretFile(absl::GetFlag(FLAGS_pii_key_file), "--pii_key_file");
   if (!key.ok()) return key.status();
   c.pii_key = *std::move(key);
-  c.db_cache_mb = absl::GetFlag(FLAGS_db_cache_mb);
   c.import_batch_rows = absl::GetFlag(FLAGS_import_batch_rows);
-  if (c.db_cache_mb < 8 || c.import_batch_rows < 1 || c.import_batch_rows > 1000000) {
-    return absl::InvalidArgumentError(
-        "--db_cache_mb must be at least 8 and --import_batch_rows between 1 and 1000000");
+  if (c.import_batch_rows < 1 || c.import_batch_rows > 1000000) {
+    return absl::InvalidArgumentError("--import_batch_rows must be between 1 and 1000000");
   }
   return c;
 }
