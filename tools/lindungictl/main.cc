@@ -1,6 +1,8 @@
 // lindungictl: the operator's command line for Lindungi.
 //
 //   lindungictl import --citizens citizens.csv [--vaccinations vaccinations.csv]
+//   lindungictl revoke --certificate_id URN:UVCI:01:ID:... --reason "..."
+//   lindungictl export-revocations --out revocations.json
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +10,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "certificate_commands.h"
 #include "lindungi/config/config.h"
 #include "lindungi/grpcclient/channel.h"
 #include "lindungi/grpcclient/tls_flags.h"
@@ -30,6 +33,12 @@ ABSL_FLAG(bool, update_existing, false,
           "keeps the old values); otherwise such rows are rejected");
 ABSL_FLAG(int, streams, 2, "import: parallel streams to the service");
 ABSL_FLAG(int, max_rejects, 10000, "import: rejected rows listed (the count is always exact)");
+ABSL_FLAG(std::string, certificate_id, "",
+          "revoke: the certificate to revoke (URN:UVCI:01:ID:...#check character)");
+ABSL_FLAG(std::string, reason, "",
+          "revoke: why, kept with the certificate (at most 500 characters)");
+ABSL_FLAG(std::string, out, "",
+          "export-revocations: where the signed revocation list goes (JSON; replaced whole)");
 ABSL_FLAG(std::string, actor, "",
           "Who runs the command, kept in histories (default: $USER, else \"operator\")");
 
@@ -38,9 +47,13 @@ namespace {
 constexpr char kUsage[] =
     "lindungictl is the operator's command line for Lindungi.\n\n"
     "Commands:\n"
-    "  import [--citizens FILE] [--vaccinations FILE]   load the national registry (CSV)\n\n"
+    "  import [--citizens FILE] [--vaccinations FILE]   load the national registry (CSV)\n"
+    "  revoke --certificate_id ID --reason TEXT         revoke one certificate for good\n"
+    "  export-revocations --out FILE                    write the signed revocation list (JSON)\n\n"
     "Examples:\n"
-    "  lindungictl import --citizens citizens.csv --identity_addr=127.0.0.1:50020";
+    "  lindungictl import --citizens citizens.csv --identity_addr=127.0.0.1:50020\n"
+    "  lindungictl revoke --certificate_id 'URN:UVCI:01:ID:...' --reason 'issued in error'\n"
+    "  lindungictl export-revocations --out revocations.json";
 
 std::string Actor() {
   std::string actor = absl::GetFlag(FLAGS_actor);
@@ -58,6 +71,13 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel(const std::string& addres
   grpcclient::ChannelOptions options;
   options.tls = *tls;
   return grpcclient::MakeChannel(address, options);
+}
+
+std::shared_ptr<grpc::Channel> CertificateChannel(const std::string& program) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Channel(absl::GetFlag(FLAGS_certificate_addr));
+  if (!channel.ok()) lindungi::config::ExitBadConfig(program, channel.status());
+  return *channel;
 }
 
 int Import(const std::string& program) {
@@ -90,14 +110,33 @@ int Import(const std::string& program) {
     if (code >= 2) return code;  // vaccinations need their citizens
   }
   if (!vaccinations.empty()) {
-    absl::StatusOr<std::shared_ptr<grpc::Channel>> certificate =
-        Channel(absl::GetFlag(FLAGS_certificate_addr));
-    if (!certificate.ok()) config::ExitBadConfig(program, certificate.status());
     o.file = vaccinations;
     o.reject_file = both ? "" : absl::GetFlag(FLAGS_reject_file);
-    code = std::max(code, ctl::ImportVaccinations(o, *certificate, stdout, stderr, terminal));
+    code = std::max(
+        code, ctl::ImportVaccinations(o, CertificateChannel(program), stdout, stderr, terminal));
   }
   return code;
+}
+
+int Revoke(const std::string& program) {
+  const std::string id = absl::GetFlag(FLAGS_certificate_id);
+  const std::string reason = absl::GetFlag(FLAGS_reason);
+  if (id.empty() || reason.empty()) {
+    lindungi::config::ExitBadConfig(
+        program, absl::InvalidArgumentError("revoke needs --certificate_id ID and --reason TEXT"));
+  }
+  return lindungi::ctl::RevokeCertificate(id, reason, Actor(), CertificateChannel(program), stdout,
+                                          stderr);
+}
+
+int ExportRevocations(const std::string& program) {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  if (out.empty()) {
+    lindungi::config::ExitBadConfig(
+        program, absl::InvalidArgumentError("export-revocations needs --out FILE"));
+  }
+  return lindungi::ctl::ExportRevocations(out, Actor(), CertificateChannel(program), stdout,
+                                          stderr);
 }
 
 }  // namespace
@@ -113,9 +152,12 @@ int main(int argc, char** argv) {
   const server::ProcessInfo process =
       server::InitProcess(argc, argv, "lindungictl", "lindungictl", kUsage);
   if (command == "import") return Import(process.program);
+  if (command == "revoke") return Revoke(process.program);
+  if (command == "export-revocations") return ExportRevocations(process.program);
   config::ExitBadConfig(
       process.program,
       absl::InvalidArgumentError(
-          command.empty() ? "say what to do: lindungictl import ... (see --help)"
-                          : absl::StrCat("unknown command \"", command, "\" (see --help)")));
+          command.empty()
+              ? "say what to do: lindungictl import|revoke|export-revocations ... (see --help)"
+              : absl::StrCat("unknown command \"", command, "\" (see --help)")));
 }
