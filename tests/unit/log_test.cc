@@ -16,6 +16,10 @@ TEST(RedactTest, MasksPhoneNumbersInEveryWrittenForm) {
   EXPECT_EQ(Redact("call +6281234567890 now"), "call +6281*****7890 now");
   EXPECT_EQ(Redact("0812-3456-7890"), "0812-****-7890");
   EXPECT_EQ(Redact("0812 3456 7890"), "0812 **** 7890");
+  // Dotted numbers that are not IPv4 addresses stay masked.
+  EXPECT_EQ(Redact("0812.3456.7890"), "0812.****.7890");
+  EXPECT_EQ(Redact("081.234.567.890"), "081.2**.**7.890");
+  EXPECT_EQ(Redact("62.81.234.56.78.90"), "62.81.***.**.78.90");
   EXPECT_EQ(Redact("phone=081234567890;"), "phone=0812****7890;");
 }
 
@@ -42,6 +46,8 @@ TEST(RedactTest, LeavesOrdinaryTextAndSmallNumbersAlone) {
   EXPECT_EQ(Redact("listening on port 50051 after 12 ms"), "listening on port 50051 after 12 ms");
   EXPECT_EQ(Redact("request_id 9f86d081884c7d65"), "request_id 9f86d081884c7d65");
   EXPECT_EQ(Redact("dose 2 of 3"), "dose 2 of 3");
+  EXPECT_EQ(Redact("identity at 127.0.0.1:50020"), "identity at 127.0.0.1:50020");
+  EXPECT_EQ(Redact("peer ipv4:10.244.12.201:443"), "peer ipv4:10.244.12.201:443");
 }
 
 TEST(LogLineTest, IsOneJsonObjectWithRequestIdAndRedactedFields) {

@@ -107,6 +107,31 @@ size_t ScanDigitRun(absl::string_view text, size_t i, std::vector<size_t>* digit
   return end;
 }
 
+// The length of an IPv4 address (four dot-separated octets 0-255 without leading zeros) at
+// text[i], or 0. No phone number or NIK has that form, and addresses in logs must stay readable.
+size_t Ipv4Length(absl::string_view text, size_t i) {
+  size_t j = i;
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (j >= text.size() || text[j] != '.') return 0;
+      ++j;
+    }
+    const size_t start = j;
+    int value = 0;
+    while (j < text.size() && j - start < 4 &&
+           absl::ascii_isdigit(static_cast<unsigned char>(text[j]))) {
+      value = value * 10 + (text[j++] - '0');
+    }
+    const size_t len = j - start;
+    if (len == 0 || len > 3 || value > 255 || (len > 1 && text[start] == '0')) return 0;
+  }
+  const bool continues =
+      j < text.size() &&
+      (IsWordChar(text[j]) || (text[j] == '.' && j + 1 < text.size() &&
+                               absl::ascii_isdigit(static_cast<unsigned char>(text[j + 1]))));
+  return continues ? 0 : j - i;
+}
+
 void MaskDigits(std::string* out, absl::string_view run, size_t run_start,
                 const std::vector<size_t>& digits) {
   const size_t n = digits.size();
@@ -195,6 +220,11 @@ std::string Redact(absl::string_view text) {
     if (absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
         (c == '+' && i + 1 < text.size() &&
          absl::ascii_isdigit(static_cast<unsigned char>(text[i + 1])))) {
+      if (const size_t address = Ipv4Length(text, i); address > 0) {
+        absl::StrAppend(&out, text.substr(i, address));
+        i += address;
+        continue;
+      }
       // A number standing on its own (not glued to letters, like 20261128T or v1).
       std::vector<size_t> digits;
       const size_t end = ScanDigitRun(text, i, &digits);
