@@ -193,6 +193,63 @@ TEST_F(CertificateIssuerTest, ARevokedCertificateIsNeverIssuedAgain) {
   EXPECT_EQ(status::ReasonOf(again), "CERTIFICATE_REVOKED");
 }
 
+TEST_F(CertificateIssuerTest, DataThatChangeBackGetAFreshIdNotTheSupersededOne) {
+  auto original = Issue(kSitiNik, 2);
+  const auto reimport = [&](const char* batch) {
+    ImportDoses({DoseRow(3, kSitiNik, "2", kSinovacCode, kSinovacMaker, "2021-03-29", batch,
+                         "Puskesmas Cibeunying Kidul")},
+                /*update_existing=*/true);
+  };
+  // The registry corrects the batch: the import itself supersedes the old certificate, so it
+  // stops verifying before anyone downloads again.
+  reimport("A2108");
+  auto superseded = Verify(original.hc1());
+  EXPECT_FALSE(superseded.valid());
+  EXPECT_EQ(superseded.reason(), certv1::INVALID_REASON_REVOKED);
+  auto corrected = Issue(kSitiNik, 2);
+  EXPECT_TRUE(corrected.newly_issued());
+  EXPECT_TRUE(corrected.revoked_certificate_ids().empty()) << "already superseded by the import";
+
+  // ...and then back: the original data get a third id, never the superseded one.
+  reimport("A2107");
+  absl::Status status;
+  auto back = Issue(kSitiNik, 2, &status);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_TRUE(Verify(back.hc1()).valid());
+  EXPECT_NE(back.certificate().certificate_id(), original.certificate().certificate_id());
+  EXPECT_NE(back.certificate().certificate_id(), corrected.certificate().certificate_id());
+  EXPECT_TRUE(dcc::ValidateUvci(back.certificate().certificate_id()).ok());
+  EXPECT_EQ(Issue(kSitiNik, 2).certificate().certificate_id(), back.certificate().certificate_id())
+      << "still deterministic";
+  EXPECT_EQ(Verify(original.hc1()).reason(), certv1::INVALID_REASON_REVOKED);
+
+  // An admin's revocation, by contrast, blocks those data for good.
+  ASSERT_TRUE(Revoke(back.certificate().certificate_id(), common::ROLE_ADMIN).ok());
+  Issue(kSitiNik, 2, &status);
+  EXPECT_EQ(status::ReasonOf(status), "CERTIFICATE_REVOKED");
+}
+
+TEST_F(CertificateIssuerTest, AfterAKeyRotationTheSameCertificateIsSignedByTheNewKey) {
+  auto before = Issue(kSitiNik, 1);
+  const std::string rotated = MakeKeys(dir_ + "/rotated");
+  auto signer = certificate::DocumentSigner::Create(ReadFileOrDie(rotated + "/dsc.key"),
+                                                    ReadFileOrDie(rotated + "/dsc.crt"),
+                                                    {ReadFileOrDie(keys_ + "/dsc.crt")});
+  ASSERT_TRUE(signer.ok()) << signer.status();
+  signer_ = std::move(*signer);
+  issuer_ = std::make_unique<certificate::CertificateIssuer>(
+      *db_, *directory_, *signer_, *renderer_, clock_, certificate::IssuerPolicy());
+  EXPECT_TRUE(Verify(before.hc1()).valid()) << "the earlier signer still verifies";
+
+  auto after = Issue(kSitiNik, 1);
+  EXPECT_TRUE(after.newly_issued());
+  EXPECT_EQ(after.certificate().certificate_id(), before.certificate().certificate_id());
+  EXPECT_EQ(after.certificate().kid(), signer_->kid());
+  EXPECT_NE(after.certificate().kid(), before.certificate().kid());
+  EXPECT_EQ(Verify(after.hc1()).certificate().kid(), signer_->kid());
+  EXPECT_FALSE(Issue(kSitiNik, 1).newly_issued());
+}
+
 TEST_F(CertificateIssuerTest, UnknownDosesAndCitizensAreNotFound) {
   absl::Status s;
   Issue(kSitiNik, 3, &s);
@@ -290,6 +347,20 @@ TEST_F(CertificateIssuerTest, AMismatchedSigningKeyIsRefused) {
                                                         ReadFileOrDie(keys_ + "/dsc.crt"));
   EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(mismatched.status().message(), HasSubstr("mismatched pair"));
+}
+
+TEST_F(CertificateIssuerTest, ASignerLimitedToTestCertificatesIsRefused) {
+  const std::string dir = dir_ + "/test-only";
+  auto gen = ChildProcess::Spawn(
+      {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+       "-nodes", "-keyout", dir + ".key", "-out", dir + ".crt", "-days", "30", "-subj",
+       "/C=ID/CN=Test-only DSC", "-addext", "extendedKeyUsage=1.3.6.1.4.1.1847.2021.1.1"});
+  ASSERT_TRUE(gen.ok());
+  ASSERT_EQ((*gen)->Wait(), 0) << (*gen)->Output();
+  auto refused =
+      certificate::DocumentSigner::Create(ReadFileOrDie(dir + ".key"), ReadFileOrDie(dir + ".crt"));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("may not sign vaccination certificates"));
 }
 
 TEST_F(CertificateIssuerTest, ThePdfQrCodeReadsBackAsTheExactHc1) {

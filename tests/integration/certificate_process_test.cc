@@ -158,6 +158,12 @@ TEST_F(CertificateProcessTest, RevokedByTheOperatorAndListedInTheSignedExport) {
   EXPECT_FALSE(verdict.valid());
   EXPECT_EQ(verdict.reason(), certv1::INVALID_REASON_REVOKED);
   EXPECT_TRUE(Verify(second.hc1()).valid()) << "only the revoked certificate is affected";
+  const std::string metrics = Scrape(certificate_.metrics_port);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_certificates_issued_total{result=\"new\"}"), 2);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_certificates_revoked_total{cause=\"admin\"}"), 1);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_certificate_verifications_total{result=\"valid\"}"), 2);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_certificate_verifications_total{result=\"revoked\"}"),
+            1);
   auto [again, out2] = Ctl({"revoke", "--certificate_id", id, "--reason", "issued in error"});
   EXPECT_EQ(again, 0);
   EXPECT_THAT(out2, HasSubstr("was already revoked"));

@@ -46,6 +46,9 @@ TEST_F(VaccinationRegistryTest, BadRowsAreRejectedWithTheirReasonAndGoodOnesKept
       DoseRow(10, kSitiNik, "1", kCoronaVac, kSinovac, "2021-03-01", "B1", "Puskesmas", "IDN"),
       DoseRow(11, kSitiNik, "1", kCoronaVac, kSinovac, "2021-03-01", ""),
       DoseRow(12, kBudiNik, "1", kComirnaty, kBioNTech, "2021-07-01"),  // same dose, other data
+      DoseRow(13, kSitiNik, "1", kCoronaVac, "ORG-999999999", "2021-03-01"),
+      DoseRow(14, kSitiNik, "1", kCoronaVac, kSinovac, "2021-03-01", std::string(201, 'B')),
+      DoseRow(15, kSitiNik, "1", kCoronaVac, kSinovac, "2021-03-01", "B1", "Puskesmas", "XX"),
   });
   EXPECT_EQ(r.rows_created(), 1);
   std::vector<std::pair<int64_t, certv1::RowRejectReason>> got;
@@ -57,12 +60,15 @@ TEST_F(VaccinationRegistryTest, BadRowsAreRejectedWithTheirReasonAndGoodOnesKept
                                std::pair{4, certv1::ROW_REJECT_REASON_INVALID_NIK},
                                std::pair{5, certv1::ROW_REJECT_REASON_INVALID_DOSE_NUMBER},
                                std::pair{6, certv1::ROW_REJECT_REASON_UNKNOWN_VACCINE},
-                               std::pair{7, certv1::ROW_REJECT_REASON_UNKNOWN_MANUFACTURER},
+                               std::pair{7, certv1::ROW_REJECT_REASON_MANUFACTURER_MISMATCH},
                                std::pair{8, certv1::ROW_REJECT_REASON_INVALID_DATE},
                                std::pair{9, certv1::ROW_REJECT_REASON_INVALID_DATE},
                                std::pair{10, certv1::ROW_REJECT_REASON_INVALID_COUNTRY},
                                std::pair{11, certv1::ROW_REJECT_REASON_MISSING_FIELD},
-                               std::pair{12, certv1::ROW_REJECT_REASON_DUPLICATE_IN_IMPORT}));
+                               std::pair{12, certv1::ROW_REJECT_REASON_DUPLICATE_IN_IMPORT},
+                               std::pair{13, certv1::ROW_REJECT_REASON_UNKNOWN_MANUFACTURER},
+                               std::pair{14, certv1::ROW_REJECT_REASON_FIELD_TOO_LONG},
+                               std::pair{15, certv1::ROW_REJECT_REASON_INVALID_COUNTRY}));
 }
 
 TEST_F(VaccinationRegistryTest, ConflictingDosesAreRejectedUnlessTheRegistryWins) {
@@ -154,6 +160,14 @@ TEST_F(VaccinationRegistryTest, GapsAndOneDoseSeriesAreUnderstood) {
   EXPECT_EQ(janssen.stage(), certv1::VACCINATION_STAGE_PRIMARY_COMPLETE);
   EXPECT_EQ(janssen.records(0).series_doses(), 1);
   EXPECT_EQ(janssen.next_dose().kind(), certv1::DOSE_KIND_BOOSTER);
+
+  // A missing booster is listed, yet the primary series stays complete.
+  ImportDoses({DoseRow(2, kSitiNik, "1", kCoronaVac, kSinovac, "2021-03-01"),
+               DoseRow(3, kSitiNik, "2", kCoronaVac, kSinovac, "2021-03-29"),
+               DoseRow(4, kSitiNik, "4", kComirnaty, kBioNTech, "2021-12-01")});
+  auto booster_gap = Status(kSitiNik);
+  EXPECT_EQ(booster_gap.stage(), certv1::VACCINATION_STAGE_BOOSTED);
+  EXPECT_THAT(booster_gap.missing_dose_numbers(), ElementsAre(3));
 }
 
 }  // namespace

@@ -29,8 +29,9 @@ ABSL_FLAG(std::string, reject_file, "",
           "import: where rejected rows go (default: <file>.rejects.csv; with both files, only "
           "the default is used)");
 ABSL_FLAG(bool, update_existing, false,
-          "import: when a known NIK arrives with other data, the registry's data wins (history "
-          "keeps the old values); otherwise such rows are rejected");
+          "import: when a known NIK or dose arrives with other data, the registry's data wins "
+          "(a citizen's history keeps the old values; a dose's old certificates are revoked); "
+          "otherwise such rows are rejected");
 ABSL_FLAG(int, streams, 2, "import: parallel streams to the service");
 ABSL_FLAG(int, max_rejects, 10000, "import: rejected rows listed (the count is always exact)");
 ABSL_FLAG(std::string, certificate_id, "",

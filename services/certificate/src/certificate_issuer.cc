@@ -6,6 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
+#include "certificate_metrics.h"
+#include "certificate_schema.h"
 #include "lindungi/crypto/hash.h"
 #include "lindungi/dcc/dcc.h"
 #include "lindungi/dcc/hc1.h"
@@ -75,11 +78,12 @@ struct Stored {
   int64_t expires_at = 0;
   int64_t revoked_at = 0;
   std::string revocation_reason;
+  bool superseded = false;  // revoked because its data changed (SupersedeCertificates)
 };
 
 constexpr absl::string_view kColumns =
     "certificate_id, citizen_id, dose_number, hc1, kid, revoked, issued_at, expires_at, "
-    "revoked_at, revocation_reason";
+    "revoked_at, revocation_reason, superseded";
 
 Stored FromRow(const store::Row& r) {
   Stored s;
@@ -93,6 +97,7 @@ Stored FromRow(const store::Row& r) {
   s.expires_at = r.Int(7);
   s.revoked_at = r.IsNull(8) ? 0 : r.Int(8);
   s.revocation_reason = r.Text(9);
+  s.superseded = r.Int(10) != 0;
   return s;
 }
 
@@ -106,6 +111,37 @@ absl::StatusOr<std::optional<Stored>> LoadOne(store::Transaction& tx, const std:
                });
   if (!s.ok()) return s;
   return found;
+}
+
+// The certificate id for a fingerprint of certified data, and what is stored under it.
+struct CertificateSlot {
+  std::string id;
+  std::optional<Stored> stored;
+};
+
+// Data seen again after they were superseded get the next generation's id; so do data that
+// change back and forth (at most kMaxGenerations times). A certificate revoked by an admin
+// blocks its data: CERTIFICATE_REVOKED.
+constexpr int kMaxGenerations = 100;
+
+absl::StatusOr<CertificateSlot> FindSlot(store::Transaction& tx, const std::string& fingerprint,
+                                         absl::string_view country) {
+  for (int generation = 0; generation < kMaxGenerations; ++generation) {
+    const std::string input =
+        generation == 0 ? fingerprint : absl::StrCat(fingerprint, "\x1f", generation);
+    absl::StatusOr<std::string> id =
+        dcc::MakeUvci(country, absl::StrCat("LDG", Base32(crypto::Sha256(input), 24)));
+    if (!id.ok()) return id.status();
+    absl::StatusOr<std::optional<Stored>> found = LoadOne(tx, *id);
+    if (!found.ok()) return found.status();
+    if (!found->has_value() || !(*found)->revoked) return CertificateSlot{*id, *std::move(found)};
+    if (!(*found)->superseded) {
+      return Failure(absl::StatusCode::kFailedPrecondition, "CERTIFICATE_REVOKED",
+                     "the certificate for these data was revoked and is not issued again");
+    }
+  }
+  return Failure(absl::StatusCode::kFailedPrecondition, "TOO_MANY_CORRECTIONS",
+                 "these data were corrected back and forth too often; ask an admin");
 }
 
 v1::CertificateInfo InfoOf(const Stored& s, absl::Time now) {
@@ -124,6 +160,41 @@ v1::CertificateInfo InfoOf(const Stored& s, absl::Time now) {
   }
   info.set_kid(s.kid);
   return info;
+}
+
+// The decoded fields of a certificate, as VerifyCertificate returns them.
+void FillDecoded(const dcc::DecodedDcc& d, const std::string& kid, v1::DecodedCertificate* out) {
+  out->set_certificate_id(d.certificate_id);
+  out->set_issuer(d.issuer);
+  SetTime(absl::ToUnixMillis(d.issued_at), out->mutable_issued_at());
+  SetTime(absl::ToUnixMillis(d.expires_at), out->mutable_expires_at());
+  out->set_kid(kid);
+  out->set_schema_version(d.schema_version);
+  out->set_family_name(d.family_name);
+  out->set_given_name(d.given_name);
+  out->set_family_name_standardized(d.family_name_standardized);
+  out->set_given_name_standardized(d.given_name_standardized);
+  out->set_date_of_birth(d.date_of_birth);
+  out->set_target_disease(d.target_disease);
+  out->set_vaccine_prophylaxis(d.vaccine_prophylaxis);
+  out->set_vaccine_code(d.vaccine_code);
+  out->set_manufacturer_code(d.manufacturer_code);
+  out->set_dose_number(d.dose_number);
+  out->set_series_doses(d.series_doses);
+  if (d.vaccinated_on_day.has_value()) {
+    out->mutable_vaccinated_on()->set_year(static_cast<int32_t>(d.vaccinated_on_day->year()));
+    out->mutable_vaccinated_on()->set_month(d.vaccinated_on_day->month());
+    out->mutable_vaccinated_on()->set_day(d.vaccinated_on_day->day());
+  }
+  out->set_country(d.country);
+  out->set_certificate_issuer(d.certificate_issuer);
+  out->set_dcc_json(d.dcc_json);
+}
+
+// "bad_signature" for INVALID_REASON_BAD_SIGNATURE: a metric label.
+std::string ReasonLabel(v1::InvalidReason reason) {
+  const std::string name = absl::AsciiStrToLower(v1::InvalidReason_Name(reason));
+  return std::string(absl::StripPrefix(name, "invalid_reason_"));
 }
 
 }  // namespace
@@ -178,28 +249,22 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
                      dose->vaccine_code, dose->manufacturer_code, DateText(dose->vaccinated_on),
                      dose->batch, dose->facility, dose->country},
                     "\x1f");
-  absl::StatusOr<std::string> id =
-      dcc::MakeUvci(policy_.country, absl::StrCat("LDG", Base32(crypto::Sha256(fingerprint), 24)));
-  if (!id.ok()) return id.status();
-
   const absl::Time now = absl::FromUnixSeconds(absl::ToUnixSeconds(clock_.Now()));
-  std::optional<Stored> current;
-  absl::Status looked = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<std::optional<Stored>> found = LoadOne(tx, *id);
-    if (!found.ok()) return found.status();
-    current = *std::move(found);
-    return absl::OkStatus();
-  });
-  if (!looked.ok()) return looked;
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  // Reused while unexpired and signed by the current document signer (after a key rotation,
+  // certificates are signed afresh under the same id).
   const auto reusable = [&](const std::optional<Stored>& c) {
-    return c.has_value() && !c->revoked && absl::ToUnixMillis(now) < c->expires_at;
+    return c.has_value() && !c->revoked && now_ms < c->expires_at && c->kid == signer_.kid();
   };
-  if (current.has_value() && current->revoked) {
-    return Failure(absl::StatusCode::kFailedPrecondition, "CERTIFICATE_REVOKED",
-                   "the certificate for these data was revoked and is not issued again");
-  }
+  absl::StatusOr<CertificateSlot> slot;
+  absl::Status read_slot = db_.Read([&](store::Transaction& tx) {
+    slot = FindSlot(tx, fingerprint, policy_.country);
+    return slot.status();
+  });
+  if (!read_slot.ok()) return read_slot;
 
   bool newly_issued = false;
+  std::optional<Stored> current = slot->stored;
   if (!reusable(current)) {
     dcc::VaccinationCertificateData data;
     data.family_name = name.family_name;
@@ -212,7 +277,7 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
     data.vaccinated_on = DateText(dose->vaccinated_on);
     data.country = dose->country;
     data.certificate_issuer = policy_.issuer_name;
-    data.certificate_id = *id;
+    data.certificate_id = slot->id;
     absl::StatusOr<dcc::CborValue> payload = dcc::BuildVaccinationDcc(data);
     if (!payload.ok()) return payload.status();
     absl::StatusOr<std::string> claims =
@@ -221,53 +286,44 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
     absl::StatusOr<std::string> hc1 = dcc::EncodeHc1(*claims, signer_.key(), signer_.kid());
     if (!hc1.ok()) return hc1.status();
 
-    const int64_t now_ms = absl::ToUnixMillis(now);
     const int64_t expires_ms = absl::ToUnixMillis(now + policy_.validity);
     absl::Status wrote = db_.Write([&](store::Transaction& tx) -> absl::Status {
       response->clear_revoked_certificate_ids();
-      absl::StatusOr<std::optional<Stored>> again = LoadOne(tx, *id);  // a racing issue?
+      absl::StatusOr<CertificateSlot> again =
+          FindSlot(tx, fingerprint, policy_.country);  // racing?
       if (!again.ok()) return again.status();
-      current = *std::move(again);
-      if (current.has_value() && current->revoked) {
-        return Failure(absl::StatusCode::kFailedPrecondition, "CERTIFICATE_REVOKED",
-                       "the certificate for these data was revoked and is not issued again");
+      current = again->stored;
+      if (again->id != slot->id) {
+        return absl::AbortedError("the certificate changed while it was issued; try again");
       }
       if (reusable(current)) return absl::OkStatus();
-      // The dose's certificates for other data are superseded: revoke them.
-      std::vector<std::string> superseded;
-      absl::Status q = tx.Query(
-          "SELECT certificate_id FROM certificates WHERE citizen_id = ? AND dose_number = ? "
-          "AND revoked = 0 AND certificate_id <> ?",
-          {request.citizen_id(), request.dose_number(), *id}, [&](const store::Row& r) {
-            superseded.push_back(r.Text(0));
-            return true;
-          });
-      if (!q.ok()) return q;
-      for (const std::string& old : superseded) {
-        absl::StatusOr<int64_t> n = tx.Execute(
-            "UPDATE certificates SET revoked = 1, revoked_at = ?, revocation_reason = ?, "
-            "revoked_by = ? WHERE certificate_id = ?",
-            {now_ms, "superseded: the certified data changed", "system", old});
-        if (!n.ok()) return n.status();
-        response->add_revoked_certificate_ids(old);
-      }
+      // The dose's certificates for other data are superseded.
+      absl::StatusOr<std::vector<std::string>> superseded =
+          SupersedeCertificates(tx, request.citizen_id(), request.dose_number(), slot->id, now_ms);
+      if (!superseded.ok()) return superseded.status();
+      for (const std::string& old : *superseded) response->add_revoked_certificate_ids(old);
       absl::StatusOr<int64_t> n =
           current.has_value()
               ? tx.Execute(
                     "UPDATE certificates SET hc1 = ?, kid = ?, issued_at = ?, "
                     "expires_at = ? WHERE certificate_id = ?",
-                    {*hc1, store::Blob{signer_.kid()}, now_ms, expires_ms, *id})
+                    {*hc1, store::Blob{signer_.kid()}, now_ms, expires_ms, slot->id})
               : tx.Execute(
                     "INSERT INTO certificates (certificate_id, citizen_id, dose_number, hc1, "
                     "kid, revoked, issued_at, expires_at, revocation_reason) "
                     "VALUES (?, ?, ?, ?, ?, 0, ?, ?, '')",
-                    {*id, request.citizen_id(), request.dose_number(), *hc1,
+                    {slot->id, request.citizen_id(), request.dose_number(), *hc1,
                      store::Blob{signer_.kid()}, now_ms, expires_ms});
       if (!n.ok()) return n.status();
-      current = Stored{*id,    request.citizen_id(), request.dose_number(),
-                       *hc1,   signer_.kid(),        false,
-                       now_ms, expires_ms,           0,
-                       ""};
+      Stored issued;
+      issued.id = slot->id;
+      issued.citizen_id = request.citizen_id();
+      issued.dose_number = request.dose_number();
+      issued.hc1 = *hc1;
+      issued.kid = signer_.kid();
+      issued.issued_at = now_ms;
+      issued.expires_at = expires_ms;
+      current = std::move(issued);
       newly_issued = true;
       return absl::OkStatus();
     });
@@ -299,6 +355,8 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
   response->set_hc1(current->hc1);
   response->set_pdf(*std::move(pdf));
   response->set_newly_issued(newly_issued);
+  CertificateMetrics::Get().Issued(newly_issued);
+  CertificateMetrics::Get().Revoked("superseded", response->revoked_certificate_ids_size());
   return absl::OkStatus();
 }
 
@@ -314,50 +372,26 @@ absl::Status CertificateIssuer::VerifyCertificate(const v1::VerifyCertificateReq
   response->set_reason(static_cast<v1::InvalidReason>(result.reason));
   response->set_detail(result.detail);
   if (result.certificate.has_value()) {
-    const dcc::DecodedDcc& d = *result.certificate;
-    v1::DecodedCertificate* out = response->mutable_certificate();
-    out->set_certificate_id(d.certificate_id);
-    out->set_issuer(d.issuer);
-    SetTime(absl::ToUnixMillis(d.issued_at), out->mutable_issued_at());
-    SetTime(absl::ToUnixMillis(d.expires_at), out->mutable_expires_at());
-    out->set_kid(result.kid);
-    out->set_schema_version(d.schema_version);
-    out->set_family_name(d.family_name);
-    out->set_given_name(d.given_name);
-    out->set_family_name_standardized(d.family_name_standardized);
-    out->set_given_name_standardized(d.given_name_standardized);
-    out->set_date_of_birth(d.date_of_birth);
-    out->set_target_disease(d.target_disease);
-    out->set_vaccine_prophylaxis(d.vaccine_prophylaxis);
-    out->set_vaccine_code(d.vaccine_code);
-    out->set_manufacturer_code(d.manufacturer_code);
-    out->set_dose_number(d.dose_number);
-    out->set_series_doses(d.series_doses);
-    if (d.vaccinated_on_day.has_value()) {
-      out->mutable_vaccinated_on()->set_year(static_cast<int32_t>(d.vaccinated_on_day->year()));
-      out->mutable_vaccinated_on()->set_month(d.vaccinated_on_day->month());
-      out->mutable_vaccinated_on()->set_day(d.vaccinated_on_day->day());
+    FillDecoded(*result.certificate, result.kid, response->mutable_certificate());
+  }
+  if (result.valid() && result.certificate.has_value()) {
+    // Signature and dates hold; revocation is ours to check.
+    bool revoked = false;
+    absl::Status s = db_.Read([&](store::Transaction& tx) {
+      return tx.Query("SELECT revoked FROM certificates WHERE certificate_id = ?",
+                      {result.certificate->certificate_id}, [&revoked](const store::Row& r) {
+                        revoked = r.Int(0) != 0;
+                        return false;
+                      });
+    });
+    if (!s.ok()) return s;
+    if (revoked) {
+      response->set_valid(false);
+      response->set_reason(v1::INVALID_REASON_REVOKED);
+      response->set_detail("the certificate was revoked");
     }
-    out->set_country(d.country);
-    out->set_certificate_issuer(d.certificate_issuer);
-    out->set_dcc_json(d.dcc_json);
   }
-  if (!result.valid() || !result.certificate.has_value()) return absl::OkStatus();
-  // Signature and dates hold; revocation is ours to check.
-  bool revoked = false;
-  absl::Status s = db_.Read([&](store::Transaction& tx) {
-    return tx.Query("SELECT revoked FROM certificates WHERE certificate_id = ?",
-                    {result.certificate->certificate_id}, [&revoked](const store::Row& r) {
-                      revoked = r.Int(0) != 0;
-                      return false;
-                    });
-  });
-  if (!s.ok()) return s;
-  if (revoked) {
-    response->set_valid(false);
-    response->set_reason(v1::INVALID_REASON_REVOKED);
-    response->set_detail("the certificate was revoked");
-  }
+  CertificateMetrics::Get().Verified(response->valid() ? "valid" : ReasonLabel(response->reason()));
   return absl::OkStatus();
 }
 
@@ -377,7 +411,7 @@ absl::Status CertificateIssuer::RevokeCertificate(const v1::RevokeCertificateReq
     return status::InvalidField("reason", "a reason of at most 500 characters is required");
   }
   const absl::Time now = clock_.Now();
-  return db_.Write([&](store::Transaction& tx) -> absl::Status {
+  absl::Status wrote = db_.Write([&](store::Transaction& tx) -> absl::Status {
     absl::StatusOr<std::optional<Stored>> found = LoadOne(tx, request.certificate_id());
     if (!found.ok()) return found.status();
     if (!found->has_value()) {
@@ -400,6 +434,8 @@ absl::Status CertificateIssuer::RevokeCertificate(const v1::RevokeCertificateReq
     *response->mutable_certificate() = InfoOf(s, now);
     return absl::OkStatus();
   });
+  if (wrote.ok() && !response->already_revoked()) CertificateMetrics::Get().Revoked("admin");
+  return wrote;
 }
 
 std::string CertificateIssuer::RevocationListSignedBytes(int64_t generated_at_seconds,

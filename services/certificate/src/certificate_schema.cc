@@ -42,8 +42,35 @@ CREATE TABLE certificates (
 CREATE INDEX certificates_by_citizen ON certificates (citizen_id, dose_number);
 CREATE INDEX certificates_revoked ON certificates (revoked, certificate_id)
 )sql"},
+      {2, "superseded certificates", R"sql(
+ALTER TABLE certificates ADD COLUMN superseded BIGINT NOT NULL DEFAULT 0
+)sql"},
   };
   return *migrations;
+}
+
+absl::StatusOr<std::vector<std::string>> SupersedeCertificates(store::Transaction& tx,
+                                                               const std::string& citizen_id,
+                                                               int dose_number,
+                                                               const std::string& keep_id,
+                                                               int64_t now_ms) {
+  std::vector<std::string> superseded;
+  absl::Status q = tx.Query(
+      "SELECT certificate_id FROM certificates WHERE citizen_id = ? AND dose_number = ? "
+      "AND revoked = 0 AND certificate_id <> ?",
+      {citizen_id, dose_number, keep_id}, [&](const store::Row& r) {
+        superseded.push_back(r.Text(0));
+        return true;
+      });
+  if (!q.ok()) return q;
+  for (const std::string& id : superseded) {
+    absl::StatusOr<int64_t> n = tx.Execute(
+        "UPDATE certificates SET revoked = 1, superseded = 1, revoked_at = ?, "
+        "revocation_reason = ?, revoked_by = ? WHERE certificate_id = ?",
+        {now_ms, "superseded: the certified data changed", "system", id});
+    if (!n.ok()) return n.status();
+  }
+  return superseded;
 }
 
 }  // namespace lindungi::certificate

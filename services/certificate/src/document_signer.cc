@@ -22,6 +22,11 @@ absl::StatusOr<std::unique_ptr<DocumentSigner>> DocumentSigner::Create(
     return absl::InvalidArgumentError(
         "--signing_key_file does not belong to --signing_cert_file (mismatched pair)");
   }
+  if (!certificate->AllowsType(dcc::DccType::kVaccination)) {
+    return absl::InvalidArgumentError(
+        "--signing_cert_file may not sign vaccination certificates: its extended key usage "
+        "lacks 1.3.6.1.4.1.1847.2021.1.2 (verifiers would reject every certificate)");
+  }
   auto signer =
       std::unique_ptr<DocumentSigner>(new DocumentSigner(*std::move(key), *std::move(certificate)));
   for (const std::string& pem : extra_certificates_pem) {

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "certificate_metrics.h"
+#include "certificate_schema.h"
 #include "lindungi/ids/ids.h"
 #include "lindungi/nik/nik.h"
 #include "lindungi/status/status.h"
@@ -150,7 +152,9 @@ absl::Status VaccinationRegistry::GetVaccinationStatus(
     for (; expected < d.dose_number; ++expected) out->add_missing_dose_numbers(expected);
     expected = d.dose_number + 1;
   }
-  const bool primary_complete = highest >= primary && out->missing_dose_numbers_size() == 0;
+  // A gap among boosters (doses 1, 2 and 4 of a two-dose series) leaves the primary complete.
+  const bool primary_complete = highest >= primary && (out->missing_dose_numbers_size() == 0 ||
+                                                       out->missing_dose_numbers(0) > primary);
   if (!primary_complete) {
     out->set_stage(v1::VACCINATION_STAGE_PRIMARY_INCOMPLETE);
   } else {
@@ -242,6 +246,7 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
 
   const int64_t now_ms = absl::ToUnixMillis(now);
   int64_t created = 0, updated = 0, unchanged = 0;
+  int superseded_certificates = 0;
   struct Conflict {
     int64_t line;
     v1::RowRejectReason reason;
@@ -322,6 +327,11 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
           {d.vaccine_code, d.manufacturer_code, DateText(d.vaccinated_on), d.batch, d.facility,
            d.country, import_id_, now_ms, v.citizen_id, d.dose_number});
       if (!n.ok()) return n.status();
+      // Certificates of the old data must not keep verifying.
+      absl::StatusOr<std::vector<std::string>> superseded =
+          SupersedeCertificates(tx, v.citizen_id, d.dose_number, "", now_ms);
+      if (!superseded.ok()) return superseded.status();
+      superseded_certificates += static_cast<int>(superseded->size());
       ++updated;
     }
     return absl::OkStatus();
@@ -331,6 +341,7 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
                         absl::StrCat("import stopped: ", written.message()));
   }
   started_ = true;
+  CertificateMetrics::Get().Revoked("superseded", superseded_certificates);
   counts_.set_rows_created(counts_.rows_created() + created);
   counts_.set_rows_updated(counts_.rows_updated() + updated);
   counts_.set_rows_unchanged(counts_.rows_unchanged() + unchanged);

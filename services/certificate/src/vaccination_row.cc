@@ -28,6 +28,24 @@ bool ParseDate(absl::string_view in, absl::CivilDay* out) {
   return true;
 }
 
+// ISO 3166-1 alpha-2 (Debian's iso-codes) and XK, which the EU DCC value set adds for Kosovo.
+constexpr absl::string_view kCountryCodes =
+    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZBABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZCA"
+    "CCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZDEDJDKDMDODZECEEEGEHERESETFIFJFKFMFOFRGA"
+    "GBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGYHKHMHNHRHTHUIDIEILIMINIOIQIRISITJEJMJOJP"
+    "KEKGKHKIKMKNKPKRKWKYKZLALBLCLILKLRLSLTLULVLYMAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMS"
+    "MTMUMVMWMXMYMZNANCNENFNGNINLNONPNRNUNZOMPAPEPFPGPHPKPLPMPNPRPSPTPWPYQARERORS"
+    "RURWSASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZTCTDTFTGTHTJTKTLTMTNTOTRTTTVTW"
+    "TZUAUGUMUSUYUZVAVCVEVGVIVNVUWFWSXKYEYTZAZMZW";
+
+bool IsCountryCode(absl::string_view code) {
+  if (code.size() != 2) return false;
+  for (size_t i = 0; i + 2 <= kCountryCodes.size(); i += 2) {
+    if (kCountryCodes.substr(i, 2) == code) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 absl::StatusOr<Dose> CheckVaccinationRow(const v1::VaccinationRow& row, absl::CivilDay today,
@@ -47,7 +65,7 @@ absl::StatusOr<Dose> CheckVaccinationRow(const v1::VaccinationRow& row, absl::Ci
                     absl::StrCat("the ", c.name, " column is empty"));
     }
     if (c.value.size() > kMaxTextBytes) {
-      return Reject(problem, v1::ROW_REJECT_REASON_MISSING_FIELD,
+      return Reject(problem, v1::ROW_REJECT_REASON_FIELD_TOO_LONG,
                     absl::StrCat("the ", c.name, " column is longer than 200 bytes"));
     }
   }
@@ -69,7 +87,13 @@ absl::StatusOr<Dose> CheckVaccinationRow(const v1::VaccinationRow& row, absl::Ci
   }
   dose.manufacturer_code = std::string(absl::StripAsciiWhitespace(row.manufacturer_code()));
   if (dose.manufacturer_code != product->manufacturer_code) {
-    return Reject(problem, v1::ROW_REJECT_REASON_UNKNOWN_MANUFACTURER,
+    if (!vaccines::IsKnownManufacturer(dose.manufacturer_code)) {
+      return Reject(
+          problem, v1::ROW_REJECT_REASON_UNKNOWN_MANUFACTURER,
+          absl::StrCat("unknown manufacturer code \"", dose.manufacturer_code, "\" (expected ",
+                       product->manufacturer_code, " for ", product->name, ")"));
+    }
+    return Reject(problem, v1::ROW_REJECT_REASON_MANUFACTURER_MISMATCH,
                   absl::StrCat("\"", dose.manufacturer_code, "\" does not make ", product->name,
                                " (expected ", product->manufacturer_code, ")"));
   }
@@ -79,8 +103,7 @@ absl::StatusOr<Dose> CheckVaccinationRow(const v1::VaccinationRow& row, absl::Ci
                   "the vaccination date must be YYYY-MM-DD, from 2021-01-13 and not in the future");
   }
   dose.country = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(row.country()));
-  if (dose.country.size() != 2 || !absl::ascii_isalpha(dose.country[0]) ||
-      !absl::ascii_isalpha(dose.country[1])) {
+  if (!IsCountryCode(dose.country)) {
     return Reject(problem, v1::ROW_REJECT_REASON_INVALID_COUNTRY,
                   "the country must be a two-letter ISO 3166-1 code such as ID");
   }
