@@ -10,7 +10,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -103,14 +102,6 @@ int ReferencePenalty(const QrCode& q) {
     }
   }
   return penalty + 10 * (std::abs(dark * 2 - w * w) * 10 / (w * w));
-}
-
-double MicrosPerCall(int n, const std::function<void()>& call) {
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i) call();
-  return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-             .count() /
-         n;
 }
 
 TEST(QrTest, RealisticHc1IsOneAlphanumericSegmentAtThePredictedVersion) {
@@ -491,31 +482,6 @@ TEST_F(CertificateTest, ConcurrentRendersAgree) {
   }
   for (std::thread& t : threads) t.join();
   for (int t = 0; t < 4; ++t) EXPECT_EQ(same[t], 25);
-}
-
-TEST_F(CertificateTest, Timings) {
-  const CertificateView view = SampleView();
-  absl::StatusOr<QrCode> qr = EncodeQr(view.hc1);
-  ASSERT_TRUE(qr.ok());
-  QRinput* input = QRinput_new2(0, QR_ECLEVEL_Q);
-  QRinput_append(input, QR_MODE_AN, static_cast<int>(view.hc1.size()),
-                 reinterpret_cast<const unsigned char*>(view.hc1.data()));
-  const double libqrencode = MicrosPerCall(50, [&] { QRcode_free(QRcode_encodeInput(input)); });
-  QRinput_free(input);
-  const double encode = MicrosPerCall(300, [&] { (void)EncodeQr(view.hc1); });
-  const double draw = MicrosPerCall(300, [&] { (void)renderer_->Render(view, *qr); });
-  const double full = MicrosPerCall(300, [&] { (void)renderer_->Render(view); });
-  CertificateView accented = view;
-  accented.full_name = "JOSÉ MUÑOZ";
-  (void)renderer_->Render(accented);
-  const double cached = MicrosPerCall(300, [&] { (void)renderer_->Render(accented); });
-  const double create = MicrosPerCall(3, [&] { (void)CertificateRenderer::Create(); });
-  std::printf(
-      "QR (%zu chars, version %d): %.1f us (libqrencode's own mask choice: %.1f us)\n"
-      "PDF from a QR: %.1f us; HC1 to PDF: %.1f us (%.0f per second per core); with a cached "
-      "non-ASCII font subset: %.1f us\nCertificateRenderer::Create: %.0f us; PDF size %zu bytes\n",
-      view.hc1.size(), qr->version, encode, libqrencode, draw, full, 1e6 / full, cached, create,
-      renderer_->Render(view)->size());
 }
 
 // LINDUNGI_CERTPDF_SAMPLE=<dir> writes certificate-sample.pdf there (docs/images uses its PNG).
