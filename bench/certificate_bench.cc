@@ -32,9 +32,6 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -44,6 +41,7 @@
 #include "document_signer.h"
 #include "lindungi/certpdf/certificate_renderer.h"
 #include "lindungi/certpdf/qr.h"
+#include "lindungi/config/command_line.h"
 #include "lindungi/config/config.h"
 #include "lindungi/dcc/base45.h"
 #include "lindungi/dcc/compression.h"
@@ -226,20 +224,13 @@ int Fail(absl::string_view what, const absl::Status& status, int exit_code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // absl's --help lists only flags defined in "<program>.cc"; ours are in certificate_bench.cc.
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view file) {
-    return file.find("certificate_bench.cc") != absl::string_view::npos;
-  };
-  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage_config);
-  absl::SetProgramUsageMessage(
+  lindungi::config::ParseCommandLineOrExit(
+      argc, argv, "certificate-bench",
       "Certificates per second per core through certificate-service's issuing pipeline, in "
       "process: (a) sign, (b) hc1, (c) hc1-qr-pdf, (d) verify, and the stages between (see "
-      "bench/certificate_bench.cc). bench/run-certificate-bench runs it with `openssl speed`.\n\n"
-      "Usage: certificate-bench --signing_key_file=dsc.key --signing_cert_file=dsc.crt "
+      "bench/certificate_bench.cc). bench/run-certificate-bench runs it with `openssl speed`.\n"
+      "  certificate-bench --signing_key_file=dsc.key --signing_cert_file=dsc.crt "
       "[--duration=3s] [--threads=2] [--stages=sign,hc1,hc1-qr-pdf,verify]");
-  absl::ParseCommandLine(argc, argv);
   const int threads = absl::GetFlag(FLAGS_threads);
   const int sample_count = absl::GetFlag(FLAGS_samples);
   if (threads < 1 || sample_count < 1 || absl::GetFlag(FLAGS_duration) <= absl::ZeroDuration()) {

@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/synchronization/mutex.h"
 #include "closed_loop.h"
 #include "grpcpp/create_channel.h"
+#include "lindungi/config/command_line.h"
 #include "lindungi/csv/csv_reader.h"
 #include "lindungi/identity/v1/identity.grpc.pb.h"
 
@@ -27,7 +27,10 @@ ABSL_FLAG(int, sample, 1000000, "Numbers sampled from the file");
 namespace v1 = lindungi::identity::v1;
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  lindungi::config::ParseCommandLineOrExit(
+      argc, argv, "identity-bench",
+      "FindByPhone latency over gRPC against a loaded lindungi-identity (bench/run-identity-bench "
+      "runs it; docs/PERFORMANCE.md).");
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the services do
   auto reader = lindungi::csv::CsvReader::Open(absl::GetFlag(FLAGS_citizens));
   if (!reader.ok()) {

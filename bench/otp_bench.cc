@@ -19,13 +19,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "closed_loop.h"
 #include "grpcpp/create_channel.h"
+#include "lindungi/config/command_line.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
 #include "otp_store.h"
 
@@ -54,7 +54,10 @@ struct Call {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::ParseCommandLine(argc, argv);
+  lindungi::config::ParseCommandLineOrExit(
+      argc, argv, "otp-bench",
+      "Closed-loop gRPC load against lindungi-otp: ops/s and latency percentiles "
+      "(bench/run-otp-bench runs it; docs/PERFORMANCE.md).");
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as the services do
   if (const std::string out = absl::GetFlag(FLAGS_print_verify_script); !out.empty()) {
     std::ofstream(out) << lindungi::otp::OtpStore::VerifyScript().source();

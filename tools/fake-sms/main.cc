@@ -18,11 +18,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "fake_sms_provider.h"
 #include "http_server.h"
+#include "lindungi/config/command_line.h"
 
 ABSL_FLAG(int32_t, port, 0,
           "TCP port to listen on; 0 picks a free port. Either way the bound "
@@ -57,19 +55,11 @@ std::string ReadApiKey(const std::string& file) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // absl's --help lists only flags defined in "<program>.cc"; ours are in fake-sms/main.cc.
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view file) {
-    return file.find("fake-sms/") != absl::string_view::npos;
-  };
-  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage_config);
-  absl::SetProgramUsageMessage(
+  lindungi::config::ParseCommandLineOrExit(
+      argc, argv, "fake-sms",
       "A fake HTTP SMS provider for tests and local runs: POST <path> {\"to\",\"message\"} with "
       "'Authorization: Bearer <key>', plus a control API under /_fake/ (see "
       "tools/fake-sms/README.md).");
-  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() > 1) Fail(std::string("unexpected argument ") + args[1]);
 
   const int32_t port = absl::GetFlag(FLAGS_port);
   if (port < 0 || port > 65535) Fail("--port must be from 0 to 65535");

@@ -12,15 +12,13 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
-#include "absl/flags/usage.h"
-#include "absl/flags/usage_config.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "gen-data-src/demo_registry.h"
 #include "gen-data-src/registry_generator.h"
+#include "lindungi/config/command_line.h"
 
 ABSL_FLAG(int64_t, citizens, 1000,
           "Number of citizens (good rows in citizens.csv), 1 to 100000000. They come in "
@@ -63,19 +61,12 @@ bool Changed(absl::string_view flag) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  absl::FlagsUsageConfig usage_config;
-  usage_config.contains_help_flags = [](absl::string_view file) {
-    return file.find("gen-data-src/") != absl::string_view::npos;
-  };
-  usage_config.contains_helpshort_flags = usage_config.contains_help_flags;
-  absl::SetFlagsUsageConfig(usage_config);
-  absl::SetProgramUsageMessage(
+  lindungi::config::ParseCommandLineOrExit(
+      argc, argv, "lindungi-gen-data",
       "Writes a synthetic citizen and vaccination registry (citizens.csv, vaccinations.csv) "
       "in the formats of `lindungictl import`.\n"
       "  tools/gen-data --citizens 1000000 --seed 7 --out /tmp/registry\n"
       "  tools/gen-data --demo --out tools/demo");
-  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
-  if (args.size() > 1) Fail(std::string("unexpected argument ") + args[1]);
 
   const std::string out = absl::GetFlag(FLAGS_out);
   if (out.empty()) Fail("--out is required");
