@@ -19,6 +19,7 @@
 #include "lindungi/crypto/ed25519.h"
 #include "lindungi/crypto/hash.h"
 #include "lindungi/crypto/random.h"
+#include "support/openssl_fixtures.h"
 
 namespace lindungi::crypto {
 namespace {
@@ -38,16 +39,10 @@ std::string FlipBit(std::string s, size_t i) {
 
 // --- OpenSSL fixtures the library itself does not offer: foreign curves and certificates. ---
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free_all(p); }
-};
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-using TestPkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using lindungi::testing::DrainBio;
+using lindungi::testing::TestBio;
+using lindungi::testing::TestPkey;
+using lindungi::testing::TestX509;
 
 TestPkey EcKey(const char* curve) {
   TestPkey pkey(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve));
@@ -55,27 +50,21 @@ TestPkey EcKey(const char* curve) {
   return pkey;
 }
 
-std::string DrainBio(BIO* bio) {
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(size));
-}
-
 std::string PrivatePemOf(EVP_PKEY* pkey) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   EXPECT_EQ(PEM_write_bio_PrivateKey(bio.get(), pkey, nullptr, nullptr, 0, nullptr, nullptr), 1);
   return DrainBio(bio.get());
 }
 
 std::string PublicPemOf(EVP_PKEY* pkey) {
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   EXPECT_EQ(PEM_write_bio_PUBKEY(bio.get(), pkey), 1);
   return DrainBio(bio.get());
 }
 
 // A self-signed certificate for `pkey`, like a DCC Document Signer Certificate in miniature.
 std::string SelfSignedCertificatePem(EVP_PKEY* pkey) {
-  std::unique_ptr<X509, X509Free> cert(X509_new());
+  TestX509 cert(X509_new());
   EXPECT_EQ(X509_set_version(cert.get(), 2), 1);
   EXPECT_EQ(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1), 1);
   EXPECT_NE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0), nullptr);
@@ -88,7 +77,7 @@ std::string SelfSignedCertificatePem(EVP_PKEY* pkey) {
   EXPECT_EQ(X509_set_issuer_name(cert.get(), name), 1);
   EXPECT_EQ(X509_set_pubkey(cert.get(), pkey), 1);
   EXPECT_GT(X509_sign(cert.get(), pkey, EVP_sha256()), 0);
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   EXPECT_EQ(PEM_write_bio_X509(bio.get(), cert.get()), 1);
   return DrainBio(bio.get());
 }
@@ -401,7 +390,7 @@ TEST(EcdsaP256KeyTest, PemRoundTrip) {
 TEST(EcdsaP256KeyTest, AcceptsSec1PrivateKeyPem) {
   // "BEGIN EC PRIVATE KEY", as written by `openssl ecparam -genkey`.
   TestPkey pkey = EcKey("P-256");
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   ASSERT_EQ(PEM_write_bio_PrivateKey_traditional(bio.get(), pkey.get(), nullptr, nullptr, 0,
                                                  nullptr, nullptr),
             1);
@@ -489,7 +478,7 @@ TEST(EcdsaP256KeyTest, RejectsOtherKeyTypesAndGarbage) {
 
 TEST(EcdsaP256KeyTest, EncryptedPemIsRejectedWithoutPrompting) {
   TestPkey pkey = EcKey("P-256");
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   const std::string passphrase = "secret";
   ASSERT_EQ(PEM_write_bio_PKCS8PrivateKey(bio.get(), pkey.get(), EVP_aes_256_cbc(), nullptr, 0,
                                           nullptr, const_cast<char*>(passphrase.c_str())),

@@ -35,6 +35,7 @@
 #include "lindungi/dcc/names.h"
 #include "lindungi/dcc/signing_certificate.h"
 #include "lindungi/dcc/uvci.h"
+#include "support/openssl_fixtures.h"
 
 namespace lindungi::dcc {
 namespace {
@@ -67,32 +68,20 @@ std::string EncodeOrDie(const CborValue& v) {
 
 // --- OpenSSL fixtures: certificates the library only reads. ------------------------------------
 
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free_all(p); }
-};
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
-
-std::string DrainBio(BIO* bio) {
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  return std::string(data, static_cast<size_t>(size));
-}
+using Pkey = lindungi::testing::TestPkey;
+using lindungi::testing::DrainBio;
+using lindungi::testing::TestBio;
+using lindungi::testing::TestX509;
 
 Pkey PkeyOf(const crypto::EcdsaP256Key& key) {
   const std::string pem = *key.PrivatePem();
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  TestBio bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   return Pkey(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
 }
 
 // A self-signed document signer certificate; `eku` adds an extended key usage (OIDs).
 std::string SelfSignedPem(EVP_PKEY* pkey, const char* eku = nullptr) {
-  std::unique_ptr<X509, X509Free> cert(X509_new());
+  TestX509 cert(X509_new());
   EXPECT_EQ(X509_set_version(cert.get(), 2), 1);
   EXPECT_EQ(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7), 1);
   EXPECT_NE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0), nullptr);
@@ -112,7 +101,7 @@ std::string SelfSignedPem(EVP_PKEY* pkey, const char* eku = nullptr) {
     X509_EXTENSION_free(ext);
   }
   EXPECT_GT(X509_sign(cert.get(), pkey, EVP_sha256()), 0);
-  std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
+  TestBio bio(BIO_new(BIO_s_mem()));
   EXPECT_EQ(PEM_write_bio_X509(bio.get(), cert.get()), 1);
   return DrainBio(bio.get());
 }

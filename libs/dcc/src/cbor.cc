@@ -21,19 +21,9 @@ namespace lindungi::dcc {
 
 // --- CborValue ---------------------------------------------------------------------------------
 
-CborValue CborValue::Unsigned(uint64_t value) {
-  CborValue v;
-  v.type_ = Type::kUnsigned;
-  v.argument_ = value;
-  return v;
-}
+CborValue CborValue::Unsigned(uint64_t value) { return Of(Type::kUnsigned, value); }
 
-CborValue CborValue::NegativeFromArgument(uint64_t n) {
-  CborValue v;
-  v.type_ = Type::kNegative;
-  v.argument_ = n;
-  return v;
-}
+CborValue CborValue::NegativeFromArgument(uint64_t n) { return Of(Type::kNegative, n); }
 
 CborValue CborValue::Int(int64_t value) {
   if (value >= 0) return Unsigned(static_cast<uint64_t>(value));
@@ -42,59 +32,36 @@ CborValue CborValue::Int(int64_t value) {
 }
 
 CborValue CborValue::Bytes(std::string bytes) {
-  CborValue v;
-  v.type_ = Type::kBytes;
-  v.argument_ = 0;
+  CborValue v = Of(Type::kBytes, 0);
   v.string_ = std::move(bytes);
   return v;
 }
 
 CborValue CborValue::Text(std::string text) {
-  CborValue v;
-  v.type_ = Type::kText;
-  v.argument_ = 0;
+  CborValue v = Of(Type::kText, 0);
   v.string_ = std::move(text);
   return v;
 }
 
 CborValue CborValue::Array(std::vector<CborValue> items) {
-  CborValue v;
-  v.type_ = Type::kArray;
-  v.argument_ = 0;
+  CborValue v = Of(Type::kArray, 0);
   v.children_ = std::move(items);
   return v;
 }
 
-CborValue CborValue::Map() {
-  CborValue v;
-  v.type_ = Type::kMap;
-  v.argument_ = 0;
-  return v;
-}
+CborValue CborValue::Map() { return Of(Type::kMap, 0); }
 
 CborValue CborValue::Tag(uint64_t tag, CborValue content) {
-  CborValue v;
-  v.type_ = Type::kTag;
-  v.argument_ = tag;
+  CborValue v = Of(Type::kTag, tag);
   v.children_.push_back(std::move(content));
   return v;
 }
 
-CborValue CborValue::Bool(bool value) {
-  CborValue v;
-  v.type_ = Type::kBool;
-  v.argument_ = value ? 21 : 20;
-  return v;
-}
+CborValue CborValue::Bool(bool value) { return Of(Type::kBool, value ? 21 : 20); }
 
 CborValue CborValue::Null() { return CborValue(); }
 
-CborValue CborValue::Undefined() {
-  CborValue v;
-  v.type_ = Type::kUndefined;
-  v.argument_ = 23;
-  return v;
-}
+CborValue CborValue::Undefined() { return Of(Type::kUndefined, 23); }
 
 CborValue CborValue::Simple(uint8_t value) {
   switch (value) {
@@ -108,16 +75,11 @@ CborValue CborValue::Simple(uint8_t value) {
     default:
       break;
   }
-  CborValue v;
-  v.type_ = Type::kSimple;
-  v.argument_ = value;
-  return v;
+  return Of(Type::kSimple, value);
 }
 
 CborValue CborValue::Float(double value) {
-  CborValue v;
-  v.type_ = Type::kFloat;
-  v.argument_ = 0;
+  CborValue v = Of(Type::kFloat, 0);
   v.float_ = value;
   return v;
 }

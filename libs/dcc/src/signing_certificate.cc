@@ -20,28 +20,15 @@
 #include "absl/strings/string_view.h"
 #include "lindungi/crypto/ecdsa.h"
 #include "lindungi/crypto/hash.h"
+#include "lindungi/crypto/openssl_internal.h"
 
 namespace lindungi::dcc {
 namespace {
 
-struct X509Free {
-  void operator()(X509* p) const { X509_free(p); }
-};
-struct BioFree {
-  void operator()(BIO* p) const { BIO_free_all(p); }
-};
-struct PkeyFree {
-  void operator()(EVP_PKEY* p) const { EVP_PKEY_free(p); }
-};
-struct MdCtxFree {
-  void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); }
-};
-struct EkuFree {
-  void operator()(EXTENDED_KEY_USAGE* p) const { EXTENDED_KEY_USAGE_free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyFree>;
+using crypto::internal::FreeWith;
+using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
+using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 
 std::string OpenSslErrors() {
   std::string out;
@@ -145,8 +132,9 @@ absl::StatusOr<SigningCertificate> SigningCertificate::FromDer(absl::string_view
 
   SigningCertificate out;
   int critical = 0;
-  std::unique_ptr<EXTENDED_KEY_USAGE, EkuFree> eku(static_cast<EXTENDED_KEY_USAGE*>(
-      X509_get_ext_d2i(cert.get(), NID_ext_key_usage, &critical, nullptr)));
+  std::unique_ptr<EXTENDED_KEY_USAGE, FreeWith<EXTENDED_KEY_USAGE_free>> eku(
+      static_cast<EXTENDED_KEY_USAGE*>(
+          X509_get_ext_d2i(cert.get(), NID_ext_key_usage, &critical, nullptr)));
   if (eku != nullptr) {
     for (int i = 0; i < sk_ASN1_OBJECT_num(eku.get()); ++i) {
       char oid[128];
@@ -183,7 +171,7 @@ absl::Status SigningCertificate::Verify(CoseAlgorithm algorithm, absl::string_vi
       if (!EVP_PKEY_is_a(pkey, "RSA") && !EVP_PKEY_is_a(pkey, "RSA-PSS")) {
         return absl::InvalidArgumentError("PS256 needs an RSA certificate");
       }
-      std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+      std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>> ctx(EVP_MD_CTX_new());
       EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
       if (ctx == nullptr ||
           EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, pkey) != 1 ||

@@ -21,7 +21,8 @@ absl::Status OpenSslError(absl::StatusCode code, absl::string_view what);
 // OpenSSL wants non-null pointers even for empty input; an empty absl::string_view may be null.
 const unsigned char* NonNullBytes(absl::string_view s);
 
-// Deleter calling an OpenSSL free function: std::unique_ptr<BIO, FreeWith<BIO_free_all>>.
+// Deleter calling an OpenSSL free function: std::unique_ptr<BIO, FreeWith<BIO_free_all>>. Also
+// for the other libraries' and the tests' OpenSSL code.
 template <auto kFree>
 struct FreeWith {
   template <typename T>

@@ -90,6 +90,13 @@ class CborValue {
   bool operator!=(const CborValue& other) const { return !(*this == other); }
 
  private:
+  static CborValue Of(Type type, uint64_t argument) {
+    CborValue v;
+    v.type_ = type;
+    v.argument_ = argument;
+    return v;
+  }
+
   Type type_ = Type::kNull;
   uint64_t argument_ = 22;
   double float_ = 0;
