@@ -76,6 +76,7 @@ void ChildProcess::ReadLoop(int fd) {
   close(fd);
   std::lock_guard<std::mutex> lock(mu_);
   if (!partial.empty()) lines_.push_back(partial);
+  output_closed_ = true;
   changed_.notify_all();
 }
 
@@ -125,6 +126,9 @@ bool ChildProcess::Running() {
 std::optional<int> ChildProcess::Wait(absl::Duration timeout) {
   const bool done = Eventually([this] { return !Running(); }, timeout);
   if (!done) return std::nullopt;
+  // The exit can be seen before the reader has drained the pipe.
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait_for(lock, std::chrono::seconds(2), [this] { return output_closed_; });
   return exit_code_;
 }
 

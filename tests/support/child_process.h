@@ -33,7 +33,9 @@ class ChildProcess {
   std::string Output();
   std::vector<std::string> Lines();
   void Signal(int sig);
-  // Waits for exit; returns the exit code (128+signal if killed) or nullopt on timeout.
+  // Waits for exit; returns the exit code (128+signal if killed) or nullopt on timeout. Once it
+  // returns a code, Output() holds everything the process printed (unless a process it started
+  // still holds the output open, which is given at most 2 more seconds).
   std::optional<int> Wait(absl::Duration timeout = absl::Seconds(30));
   bool Running();
 
@@ -46,6 +48,7 @@ class ChildProcess {
   std::mutex mu_;
   std::condition_variable changed_;
   std::vector<std::string> lines_;
+  bool output_closed_ = false;  // the reader saw end of file
   std::string log_path_;
   std::vector<std::thread> readers_;
 };
