@@ -4,12 +4,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "lindungi/certificate/v1/certificate.grpc.pb.h"
 #include "lindungi/identity/v1/identity.grpc.pb.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
+#include "lindungi/ticket/v1/ticket.grpc.pb.h"
 #include "support/child_process.h"
 #include "support/grpc_probe.h"
 #include "support/test_env.h"
@@ -23,7 +25,7 @@ class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     run_dir_ = MakeTempDir();
-    // 13 ports from a base that is free now (Redis at base, otp at base+10..12).
+    // Ports from a base that is free now: Redis at base, services at base+10..42.
     base_ = 20000 + (FreePort() % 20000);
   }
 
@@ -106,10 +108,53 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   identity.reset();
   certificates.reset();
 
+  // complaint-ticket service takes a complaint and finds it again by its code.
+  EXPECT_EQ(HealthCheck(base_ + 41).value_or("down"), "SERVING");
+  EXPECT_THAT(up->Output(), HasSubstr(absl::StrCat("ticket       127.0.0.1:", base_ + 40)));
+  auto tickets = lindungi::ticket::v1::TicketService::NewStub(PlaintextChannel(base_ + 40));
+  grpc::ClientContext open_ctx;
+  lindungi::ticket::v1::CreateTicketRequest open;
+  open.set_client_request_id("suite-test-1");
+  open.set_channel(lindungi::common::v1::CHANNEL_WHATSAPP);
+  open.set_category(lindungi::ticket::v1::TICKET_CATEGORY_CERTIFICATE_MISSING);
+  open.set_citizen_id(budi);
+  open.set_description("Sertifikat dosis 3 tidak muncul");
+  open.mutable_actor()->set_id("chatbot");
+  open.mutable_actor()->set_role(lindungi::common::v1::ROLE_SYSTEM);
+  lindungi::ticket::v1::CreateTicketResponse opened;
+  const grpc::Status created = tickets->CreateTicket(&open_ctx, open, &opened);
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  grpc::ClientContext get_ctx;
+  lindungi::ticket::v1::GetTicketRequest get;
+  get.set_code(opened.ticket().code());
+  lindungi::ticket::v1::GetTicketResponse found;
+  ASSERT_TRUE(tickets->GetTicket(&get_ctx, get, &found).ok());
+  EXPECT_EQ(found.ticket().citizen_id(), budi);
+
   const std::vector<pid_t> pids = RecordedPids();
-  ASSERT_EQ(pids.size(), 4u);  // redis, identity, certificate and otp
-  up->Signal(SIGINT);          // what Ctrl-C delivers
+  ASSERT_EQ(pids.size(), 5u);  // redis, identity, certificate, otp and ticket
+
+  // The gateway follows the event stream; Ctrl-C ends it with UNAVAILABLE (reconnect, resume).
+  // The open stream also keeps this process polling, so the services' drains see their
+  // connections close at once (DEVELOPMENT.md trap 6) instead of on 5 s backup-poller ticks.
+  grpc::ClientContext watch_ctx;
+  watch_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(90));
+  auto watch = tickets->WatchTicketEvents(&watch_ctx, {});
+  lindungi::ticket::v1::WatchTicketEventsResponse event;
+  ASSERT_TRUE(watch->Read(&event));
+  EXPECT_EQ(event.event().ticket_id(), opened.ticket().ticket_id());
+  grpc::Status watch_end;
+  std::thread follower([&] {
+    while (watch->Read(&event)) {
+    }
+    watch_end = watch->Finish();
+  });
+  up->Signal(SIGINT);  // what Ctrl-C delivers
   EXPECT_EQ(up->Wait(absl::Seconds(60)), 0) << up->Output();
+  follower.join();
+  EXPECT_EQ(watch_end.error_code(), grpc::StatusCode::UNAVAILABLE) << watch_end.error_message();
+  watch.reset();
+  tickets.reset();
   for (pid_t pid : pids) EXPECT_FALSE(Alive(pid)) << "orphan process " << pid;
   EXPECT_TRUE(std::filesystem::is_empty(run_dir_ + "/pids")) << "stale pid files left behind";
 

@@ -43,9 +43,9 @@ TEST_P(CommandLineTest, WhatIsNotOurFlagIsRefusedInOneLine) {
 
 INSTANTIATE_TEST_SUITE_P(Binaries, CommandLineTest,
                          ::testing::Values("lindungi-otp", "lindungi-identity",
-                                           "lindungi-certificate", "lindungictl", "fake-sms",
-                                           "lindungi-gen-data", "otp-bench", "identity-bench",
-                                           "certificate-bench"),
+                                           "lindungi-certificate", "lindungi-ticket", "lindungictl",
+                                           "fake-sms", "lindungi-gen-data", "otp-bench",
+                                           "identity-bench", "certificate-bench"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            std::string name = info.param;
                            for (char& c : name) {

@@ -10,9 +10,9 @@
 #include "gtest/gtest.h"
 #include "identity_schema.h"
 #include "lindungi/clock/clock.h"
+#include "lindungi/crypto/pii_vault.h"
 #include "lindungi/store/migrations.h"
 #include "lindungi/store/store.h"
-#include "pii_vault.h"
 #include "support/test_env.h"
 
 namespace lindungi::testing {
@@ -57,7 +57,7 @@ class IdentityFixture : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
     ASSERT_TRUE(store::Migrate(*db_, identity::IdentityMigrations()).ok());
-    auto vault = identity::PiiVault::Create(std::string(48, 'k'));
+    auto vault = crypto::PiiVault::Create(std::string(48, 'k'), "identity");
     ASSERT_TRUE(vault.ok());
     vault_ = std::move(*vault);
     registry_ = std::make_unique<identity::CitizenRegistry>(*db_, *vault_, clock_);
@@ -98,7 +98,7 @@ class IdentityFixture : public ::testing::Test {
   std::string dir_;
   clock::FakeClock clock_{absl::FromUnixSeconds(1795000000)};  // 2026-11-18
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<identity::PiiVault> vault_;
+  std::unique_ptr<crypto::PiiVault> vault_;
   std::unique_ptr<identity::CitizenRegistry> registry_;
 };
 

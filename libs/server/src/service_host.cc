@@ -105,6 +105,8 @@ void ServiceHost::AddService(grpc::Service* service, const std::string& full_nam
   services_.emplace_back(service, full_name);
 }
 
+void ServiceHost::OnDrain(std::function<void()> hook) { drain_hooks_.push_back(std::move(hook)); }
+
 absl::Status ServiceHost::Start() {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> creds = MainCredentials(options_);
   if (!creds.ok()) return creds.status();
@@ -215,6 +217,7 @@ void ServiceHost::Shutdown() {
   if (readiness_thread_.joinable()) readiness_thread_.join();
   // Probes and load balancers see NOT_SERVING first; calls in flight then get drain_timeout.
   health_table_.Shutdown();
+  for (auto& hook : drain_hooks_) hook();
   const auto started = absl::Now();
   if (server_ != nullptr) {
     server_->Shutdown(std::chrono::system_clock::now() +

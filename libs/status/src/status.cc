@@ -42,10 +42,15 @@ absl::Status WithRetryAfter(absl::Status status, absl::Duration delay) {
   return WithPayload(std::move(status), info);
 }
 
-absl::Status WithReason(absl::Status status, absl::string_view reason, absl::string_view domain) {
+absl::Status WithReason(
+    absl::Status status, absl::string_view reason, absl::string_view domain,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata) {
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(domain));
+  for (const auto& [key, value] : metadata) {
+    (*info.mutable_metadata())[std::string(key)] = std::string(value);
+  }
   return WithPayload(std::move(status), info);
 }
 
@@ -70,6 +75,14 @@ std::optional<std::string> ReasonOf(const absl::Status& status) {
   auto info = PayloadOf<google::rpc::ErrorInfo>(status);
   if (!info) return std::nullopt;
   return info->reason();
+}
+
+std::optional<std::string> MetadataOf(const absl::Status& status, absl::string_view key) {
+  auto info = PayloadOf<google::rpc::ErrorInfo>(status);
+  if (!info) return std::nullopt;
+  auto it = info->metadata().find(std::string(key));
+  if (it == info->metadata().end()) return std::nullopt;
+  return it->second;
 }
 
 std::optional<std::pair<std::string, std::string>> FieldViolationOf(const absl::Status& status) {

@@ -14,12 +14,15 @@
 #include "lindungi/dcc/hc1.h"
 #include "lindungi/dcc/names.h"
 #include "lindungi/dcc/uvci.h"
+#include "lindungi/records/records.h"
 #include "lindungi/status/status.h"
 #include "lindungi/vaccines/catalogue.h"
 #include "vaccination_registry.h"
 
 namespace lindungi::certificate {
 namespace {
+
+using records::SetTime;
 
 constexpr absl::string_view kDomain = "certificate.lindungi";
 constexpr size_t kMaxReason = 500;
@@ -35,11 +38,6 @@ std::string DateText(absl::CivilDay d) {
 
 std::string DayOf(int64_t ms) {
   return absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(ms), absl::FixedTimeZone(7 * 3600));
-}
-
-void SetTime(int64_t ms, google::protobuf::Timestamp* out) {
-  out->set_seconds(ms / 1000);
-  out->set_nanos(static_cast<int32_t>((ms % 1000) * 1000000));
 }
 
 absl::Status CheckCitizenId(absl::string_view id) {

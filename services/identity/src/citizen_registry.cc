@@ -34,8 +34,8 @@ std::string CitizenRegistry::PhoneContext(absl::string_view citizen_id) {
   return absl::StrCat("phone:", citizen_id);
 }
 
-CitizenRegistry::CitizenRegistry(store::Database& db, const PiiVault& vault, clock::Clock& clock,
-                                 int import_batch_rows)
+CitizenRegistry::CitizenRegistry(store::Database& db, const crypto::PiiVault& vault,
+                                 clock::Clock& clock, int import_batch_rows)
     : db_(db), vault_(vault), clock_(clock), import_batch_rows_(std::max(1, import_batch_rows)) {}
 
 absl::StatusOr<std::optional<CitizenRegistry::Stored>> CitizenRegistry::Load(
@@ -178,29 +178,13 @@ absl::Status CitizenRegistry::AddHistory(store::Transaction& tx, const std::stri
 
 std::string CitizenRegistry::PageToken(absl::string_view kind, absl::string_view filters,
                                        absl::string_view cursor) const {
-  // The token binds the cursor to the query's kind and filters and is tagged, so a caller can
-  // neither forge one nor reuse it with other filters.
-  const std::string payload =
-      absl::StrCat(kind, "\n", crypto::Sha256(filters).substr(0, 8), "\n", cursor);
-  return crypto::Base64UrlEncode(absl::StrCat(vault_.Tag(payload), payload));
+  return records::PageToken(vault_, kind, filters, cursor);
 }
 
 absl::StatusOr<std::string> CitizenRegistry::ParsePageToken(absl::string_view token,
                                                             absl::string_view kind,
                                                             absl::string_view filters) const {
-  const absl::Status bad =
-      status::InvalidField("page_token",
-                           "the page token is not valid here (it belongs to another query or was "
-                           "altered); start again without it");
-  absl::StatusOr<std::string> raw = crypto::Base64UrlDecode(token);
-  if (!raw.ok() || raw->size() < 16) return bad;
-  const std::string payload = raw->substr(16);
-  if (!crypto::ConstantTimeEquals(raw->substr(0, 16), vault_.Tag(payload))) return bad;
-  std::vector<std::string> parts = absl::StrSplit(payload, absl::MaxSplits('\n', 2));
-  if (parts.size() != 3 || parts[0] != kind || parts[1] != crypto::Sha256(filters).substr(0, 8)) {
-    return bad;
-  }
-  return parts[2];
+  return records::ParsePageToken(vault_, token, kind, filters);
 }
 
 absl::Status CitizenRegistry::IsRegisteredPhone(const v1::IsRegisteredPhoneRequest& request,

@@ -16,9 +16,9 @@
 #include "absl/status/statusor.h"
 #include "citizen_row.h"
 #include "lindungi/clock/clock.h"
+#include "lindungi/crypto/pii_vault.h"
 #include "lindungi/identity/v1/identity.pb.h"
 #include "lindungi/store/store.h"
-#include "pii_vault.h"
 
 namespace lindungi::identity {
 
@@ -27,7 +27,7 @@ namespace v1 = lindungi::identity::v1;
 class CitizenRegistry {
  public:
   // `import_batch_rows`: rows written per import transaction.
-  CitizenRegistry(store::Database& db, const PiiVault& vault, clock::Clock& clock,
+  CitizenRegistry(store::Database& db, const crypto::PiiVault& vault, clock::Clock& clock,
                   int import_batch_rows = 200000);
 
   absl::Status IsRegisteredPhone(const v1::IsRegisteredPhoneRequest& request,
@@ -133,7 +133,7 @@ class CitizenRegistry {
                                              absl::string_view filters) const;
 
   store::Database& db_;
-  const PiiVault& vault_;
+  const crypto::PiiVault& vault_;
   clock::Clock& clock_;
   const int import_batch_rows_;
 };

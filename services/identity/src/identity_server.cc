@@ -38,7 +38,8 @@ absl::StatusOr<IdentityConfig> IdentityConfigFromFlags() {
 absl::StatusOr<std::unique_ptr<IdentityServer>> IdentityServer::Start(
     const IdentityConfig& config, const server::ServerOptions& options, clock::Clock& clock) {
   auto s = std::unique_ptr<IdentityServer>(new IdentityServer());
-  absl::StatusOr<std::unique_ptr<PiiVault>> vault = PiiVault::Create(config.pii_key);
+  absl::StatusOr<std::unique_ptr<crypto::PiiVault>> vault =
+      crypto::PiiVault::Create(config.pii_key, "identity");
   if (!vault.ok()) return vault.status();
   s->vault_ = *std::move(vault);
   store::OpenOptions db_options;

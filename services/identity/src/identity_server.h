@@ -10,9 +10,9 @@
 #include "citizen_registry.h"
 #include "identity_grpc.h"
 #include "lindungi/clock/clock.h"
+#include "lindungi/crypto/pii_vault.h"
 #include "lindungi/server/service_host.h"
 #include "lindungi/store/store.h"
-#include "pii_vault.h"
 
 namespace lindungi::identity {
 
@@ -38,7 +38,7 @@ class IdentityServer {
  private:
   IdentityServer() = default;
   std::unique_ptr<store::Database> db_;
-  std::unique_ptr<PiiVault> vault_;
+  std::unique_ptr<crypto::PiiVault> vault_;
   std::unique_ptr<CitizenRegistry> registry_;
   std::unique_ptr<server::ServiceHost> host_;
   std::unique_ptr<IdentityGrpcService> service_;

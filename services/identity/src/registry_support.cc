@@ -30,26 +30,6 @@ absl::Status NotFound(absl::string_view reason, absl::string_view what) {
 
 store::Value B(std::string bytes) { return store::Blob{std::move(bytes)}; }
 
-bool IsAgent(Role role) {
-  return role == lindungi::common::v1::ROLE_AGENT ||
-         role == lindungi::common::v1::ROLE_SUPERVISOR || role == lindungi::common::v1::ROLE_ADMIN;
-}
-
-absl::Status CheckActor(const Actor& actor) {
-  if (actor.id().empty() || actor.id().size() > 64) {
-    return status::InvalidField("actor.id", "who acts must be named (1 to 64 characters)");
-  }
-  for (char c : actor.id()) {
-    if (c < 0x21 || c > 0x7e) {
-      return status::InvalidField("actor.id", "the actor id must be printable ASCII");
-    }
-  }
-  if (actor.role() == lindungi::common::v1::ROLE_UNSPECIFIED) {
-    return status::InvalidField("actor.role", "the actor's role is missing");
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckReason(absl::string_view reason, absl::string_view field) {
   if (absl::StripAsciiWhitespace(reason).empty()) {
     return status::InvalidField(field, "a reason is required");
@@ -103,15 +83,6 @@ lindungi::common::v1::Date DateProto(absl::string_view text) {
   return d;
 }
 
-void SetTime(int64_t ms, google::protobuf::Timestamp* out) {
-  out->set_seconds(ms / 1000);
-  out->set_nanos(static_cast<int32_t>((ms % 1000) * 1000000));
-}
-
-int64_t ToMs(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000 + t.nanos() / 1000000;
-}
-
 v1::CitizenField FieldOf(const v1::FieldValue& value) {
   switch (value.value_case()) {
     case v1::FieldValue::kFullName:
@@ -131,20 +102,6 @@ v1::CitizenField FieldOf(const v1::FieldValue& value) {
 
 bool SameValue(const v1::FieldValue& a, const v1::FieldValue& b) {
   return a.SerializeAsString() == b.SerializeAsString();
-}
-
-void ActorColumns(const Actor& a, std::vector<store::Value>* params) {
-  params->emplace_back(a.id());
-  params->emplace_back(static_cast<int64_t>(a.role()));
-  params->emplace_back(static_cast<int64_t>(a.channel()));
-}
-
-Actor ActorFrom(const store::Row& row, int col) {
-  Actor a;
-  a.set_id(row.Text(col));
-  a.set_role(static_cast<Role>(row.Int(col + 1)));
-  a.set_channel(static_cast<lindungi::common::v1::Channel>(row.Int(col + 2)));
-  return a;
 }
 
 // FULL view needs an agent (or admin/supervisor) and a reason.

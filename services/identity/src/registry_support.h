@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "lindungi/identity/v1/identity.pb.h"
+#include "lindungi/records/records.h"
 #include "lindungi/store/store.h"
 
 namespace lindungi::identity::registry_support {
@@ -33,9 +34,13 @@ absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::stri
 absl::Status NotFound(absl::string_view reason, absl::string_view what);
 store::Value B(std::string bytes);
 
-// Agents, supervisors and admins (not the chatbot's SYSTEM role).
-bool IsAgent(Role role);
-absl::Status CheckActor(const Actor& actor);
+using records::ActorColumns;
+using records::ActorFrom;
+using records::CheckActor;
+using records::IsAgent;
+using records::SetTime;
+using records::ToMs;
+
 absl::Status CheckReason(absl::string_view reason, absl::string_view field = "reason");
 absl::Status CheckCitizenId(absl::string_view id);
 // FULL view needs an agent and a reason.
@@ -47,11 +52,7 @@ int PageSize(int requested);
 
 std::string DateText(const lindungi::common::v1::Date& d);
 lindungi::common::v1::Date DateProto(absl::string_view text);
-void SetTime(int64_t ms, google::protobuf::Timestamp* out);
-int64_t ToMs(const google::protobuf::Timestamp& t);
 v1::CitizenField FieldOf(const v1::FieldValue& value);
 bool SameValue(const v1::FieldValue& a, const v1::FieldValue& b);
-void ActorColumns(const Actor& a, std::vector<store::Value>* params);
-Actor ActorFrom(const store::Row& row, int col);
 
 }  // namespace lindungi::identity::registry_support

@@ -73,6 +73,11 @@ class ServiceHost {
   // Runs `check` every `interval` and sets readiness from its result (e.g. "is Redis up?").
   void SetReadinessCheck(std::function<absl::Status()> check, absl::Duration interval);
 
+  // Runs `hook` once when shutdown begins, after health turns NOT_SERVING and before the drain:
+  // where long-lived server streams are told to end (they would otherwise hold the drain for its
+  // whole timeout). Register before Start().
+  void OnDrain(std::function<void()> hook);
+
   // Blocks until SIGTERM or SIGINT, then shuts down. Returns the process exit code.
   int Run();
   // NOT_SERVING, drain within drain_timeout, stop. Idempotent; safe from any thread.
@@ -87,6 +92,7 @@ class ServiceHost {
   HealthService main_health_{health_table_};  // on the gRPC port
   HealthService port_health_{health_table_};  // alone on the plaintext health port
   std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::function<void()>> drain_hooks_;
   std::unique_ptr<WorkerPool> workers_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<grpc::Server> health_server_;

@@ -4,8 +4,10 @@
 // standard google.rpc details (RetryInfo, ErrorInfo, BadRequest) in grpc-status-details-bin, so
 // callers in any language can read why a call failed and how long to wait.
 
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -16,14 +18,19 @@ namespace lindungi::status {
 
 // Attaches a retry delay (google.rpc.RetryInfo).
 absl::Status WithRetryAfter(absl::Status status, absl::Duration delay);
-// Attaches a machine-readable reason (google.rpc.ErrorInfo).
-absl::Status WithReason(absl::Status status, absl::string_view reason, absl::string_view domain);
+// Attaches a machine-readable reason (google.rpc.ErrorInfo), with optional metadata such as
+// {{"current_status", "resolved"}} (never personal data).
+absl::Status WithReason(
+    absl::Status status, absl::string_view reason, absl::string_view domain,
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata = {});
 // Attaches one invalid field (google.rpc.BadRequest); the description is safe to show a user.
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
                                 absl::string_view description);
 
 std::optional<absl::Duration> RetryAfterOf(const absl::Status& status);
 std::optional<std::string> ReasonOf(const absl::Status& status);
+// One ErrorInfo metadata value.
+std::optional<std::string> MetadataOf(const absl::Status& status, absl::string_view key);
 // The first field violation as {field, description}.
 std::optional<std::pair<std::string, std::string>> FieldViolationOf(const absl::Status& status);
 

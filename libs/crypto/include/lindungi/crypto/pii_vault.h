@@ -1,9 +1,10 @@
 #pragma once
 
-// Personal data at rest (DESIGN.md "Data", UU PDP 27/2022): NIKs and phone numbers are stored
-// only as AES-256-GCM ciphertext, found through keyed blind indexes (HMAC-SHA256, truncated to 16
-// bytes), so the database file holds neither in clear. Both keys derive from one master key
-// (--pii_key_file) with distinct labels; the associated data binds each ciphertext to its row and
+// Personal data at rest (DESIGN.md "Data", UU PDP 27/2022): identity-service stores NIKs and
+// phone numbers, ticket-service tickets and their events, only as AES-256-GCM ciphertext, found
+// through keyed blind indexes (HMAC-SHA256, truncated to 16 bytes), so a database file holds none
+// of them in clear. Every key derives from one master key (--pii_key_file) with labels naming the
+// service (its domain) and the use; the associated data binds each ciphertext to its row and
 // field, so a ciphertext copied to another row or column does not decrypt.
 
 #include <memory>
@@ -13,12 +14,14 @@
 #include "absl/strings/string_view.h"
 #include "lindungi/crypto/aead.h"
 
-namespace lindungi::identity {
+namespace lindungi::crypto {
 
 class PiiVault {
  public:
-  // `master_key` must hold at least 32 bytes of secret material.
-  static absl::StatusOr<std::unique_ptr<PiiVault>> Create(absl::string_view master_key);
+  // `master_key` must hold at least 32 bytes of secret material; `domain` ("identity", "ticket")
+  // keeps each service's keys apart.
+  static absl::StatusOr<std::unique_ptr<PiiVault>> Create(absl::string_view master_key,
+                                                          absl::string_view domain);
 
   // The look-up key of a value of `kind` ("nik", "phone"): equal values, equal indexes.
   std::string BlindIndex(absl::string_view kind, absl::string_view value) const;
@@ -29,14 +32,14 @@ class PiiVault {
   std::string Tag(absl::string_view data) const;
 
  private:
-  PiiVault(crypto::Aes256Gcm aead, std::string index_key, std::string token_key)
+  PiiVault(Aes256Gcm aead, std::string index_key, std::string token_key)
       : aead_(std::move(aead)),
         index_key_(std::move(index_key)),
         token_key_(std::move(token_key)) {}
 
-  crypto::Aes256Gcm aead_;
+  Aes256Gcm aead_;
   std::string index_key_;
   std::string token_key_;
 };
 
-}  // namespace lindungi::identity
+}  // namespace lindungi::crypto

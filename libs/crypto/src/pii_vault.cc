@@ -1,9 +1,9 @@
-#include "pii_vault.h"
+#include "lindungi/crypto/pii_vault.h"
 
 #include "absl/strings/str_cat.h"
 #include "lindungi/crypto/hash.h"
 
-namespace lindungi::identity {
+namespace lindungi::crypto {
 namespace {
 
 constexpr size_t kIndexBytes = 16;  // 2^128: no collisions among billions of values
@@ -11,20 +11,23 @@ constexpr size_t kTagBytes = 16;
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<PiiVault>> PiiVault::Create(absl::string_view master_key) {
+absl::StatusOr<std::unique_ptr<PiiVault>> PiiVault::Create(absl::string_view master_key,
+                                                           absl::string_view domain) {
   if (master_key.size() < 32) {
     return absl::InvalidArgumentError("--pii_key_file must hold at least 32 bytes");
   }
-  const std::string enc_key = crypto::HmacSha256(master_key, "lindungi/identity/pii-encryption/v1");
-  absl::StatusOr<crypto::Aes256Gcm> aead = crypto::Aes256Gcm::Create(enc_key);
+  const std::string enc_key =
+      HmacSha256(master_key, absl::StrCat("lindungi/", domain, "/pii-encryption/v1"));
+  absl::StatusOr<Aes256Gcm> aead = Aes256Gcm::Create(enc_key);
   if (!aead.ok()) return aead.status();
-  return std::unique_ptr<PiiVault>(new PiiVault(
-      *std::move(aead), crypto::HmacSha256(master_key, "lindungi/identity/blind-index/v1"),
-      crypto::HmacSha256(master_key, "lindungi/identity/page-token/v1")));
+  return std::unique_ptr<PiiVault>(
+      new PiiVault(*std::move(aead),
+                   HmacSha256(master_key, absl::StrCat("lindungi/", domain, "/blind-index/v1")),
+                   HmacSha256(master_key, absl::StrCat("lindungi/", domain, "/page-token/v1"))));
 }
 
 std::string PiiVault::BlindIndex(absl::string_view kind, absl::string_view value) const {
-  return crypto::HmacSha256(index_key_, absl::StrCat(kind, ":", value)).substr(0, kIndexBytes);
+  return HmacSha256(index_key_, absl::StrCat(kind, ":", value)).substr(0, kIndexBytes);
 }
 
 absl::StatusOr<std::string> PiiVault::Seal(absl::string_view context,
@@ -38,7 +41,7 @@ absl::StatusOr<std::string> PiiVault::Open(absl::string_view context,
 }
 
 std::string PiiVault::Tag(absl::string_view data) const {
-  return crypto::HmacSha256(token_key_, data).substr(0, kTagBytes);
+  return HmacSha256(token_key_, data).substr(0, kTagBytes);
 }
 
-}  // namespace lindungi::identity
+}  // namespace lindungi::crypto

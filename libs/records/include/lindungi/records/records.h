@@ -1,0 +1,45 @@
+#pragma once
+
+// How services record who did something and when, the same way in every store and proto:
+// an Actor as three columns (id, role, channel), instants as Unix milliseconds.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "lindungi/common/v1/common.pb.h"
+#include "lindungi/crypto/pii_vault.h"
+#include "lindungi/store/store.h"
+
+namespace lindungi::records {
+
+using lindungi::common::v1::Actor;
+
+// Agents, supervisors and admins (not the chatbot's SYSTEM role).
+bool IsAgent(lindungi::common::v1::Role role);
+// INVALID_ARGUMENT (field actor.id or actor.role) unless the actor is named with printable ASCII
+// (1 to 64 characters) and has a role.
+absl::Status CheckActor(const Actor& actor);
+
+// Appends id, role and channel to `params`, for three consecutive columns.
+void ActorColumns(const Actor& a, std::vector<store::Value>* params);
+// The actor stored in three consecutive columns starting at `col`.
+Actor ActorFrom(const store::Row& row, int col);
+
+void SetTime(int64_t ms, google::protobuf::Timestamp* out);
+int64_t ToMs(const google::protobuf::Timestamp& t);
+
+// Page tokens for keyset pagination: the cursor (e.g. the last row's sort key) bound to the
+// query's kind and filters and tagged with the vault's token key, so a caller can neither forge
+// one nor reuse it with other filters. ParsePageToken returns the cursor, or INVALID_ARGUMENT
+// (field page_token) for a token that is altered or belongs to another query.
+std::string PageToken(const crypto::PiiVault& vault, absl::string_view kind,
+                      absl::string_view filters, absl::string_view cursor);
+absl::StatusOr<std::string> ParsePageToken(const crypto::PiiVault& vault, absl::string_view token,
+                                           absl::string_view kind, absl::string_view filters);
+
+}  // namespace lindungi::records
