@@ -168,16 +168,27 @@ absl::StatusOr<std::optional<TicketDesk::Loaded>> TicketDesk::Load(store::Transa
 }
 
 absl::Status TicketDesk::StoreTicket(store::Transaction& tx, const v1::Ticket& t,
-                                     int64_t old_version, bool sla_breached) {
+                                     const Loaded& before, bool sla_breached) {
   absl::StatusOr<std::string> sealed =
       vault_.Seal(absl::StrCat("ticket:", t.ticket_id()), t.SerializeAsString());
   if (!sealed.ok()) return sealed.status();
-  absl::StatusOr<int64_t> n = tx.Execute(
-      "UPDATE tickets SET status = ?, priority = ?, assignee = ?, sla_due_at = ?, "
-      "sla_breached = ?, updated_at = ?, version = ?, body = ? WHERE ticket_id = ? AND version = ?",
-      {static_cast<int64_t>(t.status()), static_cast<int64_t>(t.priority()), t.assignee(),
-       ToMs(t.sla_due_at()), sla_breached ? 1 : 0, ToMs(t.updated_at()), t.version(), B(*sealed),
-       t.ticket_id(), old_version});
+  std::string sql = "UPDATE tickets SET updated_at = ?, version = ?, body = ?";
+  std::vector<store::Value> params = {ToMs(t.updated_at()), t.version(), B(*sealed)};
+  auto set_if = [&](bool changed, absl::string_view column, store::Value value) {
+    if (!changed) return;
+    absl::StrAppend(&sql, ", ", column, " = ?");
+    params.push_back(std::move(value));
+  };
+  const v1::Ticket& old = before.ticket;
+  set_if(t.status() != old.status(), "status", static_cast<int64_t>(t.status()));
+  set_if(t.priority() != old.priority(), "priority", static_cast<int64_t>(t.priority()));
+  set_if(t.assignee() != old.assignee(), "assignee", t.assignee());
+  set_if(ToMs(t.sla_due_at()) != ToMs(old.sla_due_at()), "sla_due_at", ToMs(t.sla_due_at()));
+  set_if(sla_breached != before.sla_breached, "sla_breached", sla_breached ? 1 : 0);
+  absl::StrAppend(&sql, " WHERE ticket_id = ? AND version = ?");
+  params.emplace_back(t.ticket_id());
+  params.emplace_back(old.version());
+  absl::StatusOr<int64_t> n = tx.Execute(sql, params);
   if (!n.ok()) return n.status();
   if (*n != 1) return VersionMismatch(t.version());
   return absl::OkStatus();
@@ -293,7 +304,7 @@ absl::Status TicketDesk::CreateTicket(const v1::CreateTicketRequest& request,
     feed_.Published(event.event_id());
     TicketMetrics::Get().Opened(ticket);
     TicketMetrics::Get().Moved(v1::TICKET_STATUS_UNSPECIFIED, v1::TICKET_STATUS_OPEN);
-    log::Info("ticket opened", {{"ticket_id", ticket.ticket_id()},
+    log::Info("ticket opened", {{"code", ticket.code()},
                                 {"category", CategoryName(ticket.category())},
                                 {"priority", PriorityName(ticket.priority())}});
   }
@@ -352,8 +363,8 @@ absl::Status TicketDesk::Mutate(const std::string& ticket_id, int64_t expected_v
     if (!loaded->has_value()) {
       return Failure(absl::StatusCode::kNotFound, "TICKET_NOT_FOUND", "no such ticket");
     }
+    const Loaded original = **loaded;
     v1::Ticket& t = (*loaded)->ticket;
-    bool breached = (*loaded)->sla_breached;
     if (expected_version != 0 && expected_version != t.version()) {
       return VersionMismatch(t.version());
     }
@@ -367,8 +378,9 @@ absl::Status TicketDesk::Mutate(const std::string& ticket_id, int64_t expected_v
     t.set_version(before.version() + 1);
     SetTime(absl::ToUnixMillis(now), t.mutable_updated_at());
     // A new due time (a reopened ticket) starts a new SLA, not yet breached.
-    breached = breached && ToMs(t.sla_due_at()) == ToMs(before.sla_due_at());
-    if (absl::Status w = StoreTicket(tx, t, before.version(), breached); !w.ok()) return w;
+    const bool breached =
+        original.sla_breached && ToMs(t.sla_due_at()) == ToMs(before.sla_due_at());
+    if (absl::Status w = StoreTicket(tx, t, original, breached); !w.ok()) return w;
     event.set_ticket_id(ticket_id);
     *event.mutable_actor() = actor;
     SetTime(absl::ToUnixMillis(now), event.mutable_at());

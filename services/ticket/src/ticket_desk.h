@@ -103,7 +103,9 @@ class TicketDesk {
   // Appends `event` (its ticket set to `ticket`) under the next global id and returns that id.
   absl::StatusOr<int64_t> AppendEvent(store::Transaction& tx, v1::TicketEvent& event,
                                       const v1::Ticket& ticket);
-  absl::Status StoreTicket(store::Transaction& tx, const v1::Ticket& ticket, int64_t old_version,
+  // Writes `ticket` over `before` (at its version), setting only the index columns that changed:
+  // SQLite rewrites an index entry for every column in the SET list, changed or not.
+  absl::Status StoreTicket(store::Transaction& tx, const v1::Ticket& ticket, const Loaded& before,
                            bool sla_breached);
   absl::StatusOr<v1::Ticket> OpenBody(absl::string_view ticket_id, absl::string_view sealed) const;
   absl::StatusOr<v1::TicketEvent> OpenEvent(int64_t event_id, absl::string_view sealed) const;

@@ -1,5 +1,12 @@
 #include "ticket_schema.h"
 
+#include "lindungi/ticket/v1/ticket.pb.h"
+
+static_assert(lindungi::ticket::v1::TICKET_STATUS_OPEN == 1 &&
+                  lindungi::ticket::v1::TICKET_STATUS_IN_PROGRESS == 2 &&
+                  lindungi::ticket::v1::TICKET_STATUS_WAITING_CITIZEN == 3,
+              "kUnresolvedCondition and tickets_unresolved_by_assignee name these numbers");
+
 namespace lindungi::ticket {
 
 // Portable SQL (libs/store). Times are Unix milliseconds. A ticket's whole state is one protobuf
@@ -65,6 +72,12 @@ CREATE TABLE access_events (
 );
 CREATE INDEX access_by_citizen ON access_events (citizen_id, at, access_id);
 CREATE INDEX access_by_actor ON access_events (actor_id, at, access_id)
+)sql"},
+      // An agent's overdue queue without walking their closed history: 0.17 ms instead of 3.9 ms
+      // a page with 2,000 tickets per agent (docs/PERFORMANCE.md).
+      {2, "agents' unresolved queues", R"sql(
+CREATE INDEX tickets_unresolved_by_assignee ON tickets (assignee, sla_due_at, ticket_id)
+  WHERE status IN (1, 2, 3)
 )sql"},
   };
   return *migrations;

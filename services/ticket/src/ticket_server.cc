@@ -28,6 +28,7 @@ absl::StatusOr<TicketConfig> TicketConfigFromFlags() {
   absl::StatusOr<store::StoreConfig> store = store::StoreConfigFromFlags();
   if (!store.ok()) return store.status();
   if (!store->url.empty()) c.db_url = store->url;
+  c.db_options = store->options;
   absl::StatusOr<std::string> key =
       config::ReadSecretFile(absl::GetFlag(FLAGS_pii_key_file), "--pii_key_file");
   if (!key.ok()) return key.status();
@@ -55,7 +56,8 @@ absl::StatusOr<std::unique_ptr<TicketServer>> TicketServer::Start(
       crypto::PiiVault::Create(config.pii_key, "ticket");
   if (!vault.ok()) return vault.status();
   s->vault_ = *std::move(vault);
-  absl::StatusOr<std::unique_ptr<store::Database>> db = store::OpenDatabase(config.db_url);
+  absl::StatusOr<std::unique_ptr<store::Database>> db =
+      store::OpenDatabase(config.db_url, config.db_options);
   if (!db.ok()) return db.status();
   s->db_ = *std::move(db);
   if (absl::Status m = store::Migrate(*s->db_, TicketMigrations()); !m.ok()) return m;

@@ -22,9 +22,10 @@
 namespace lindungi::ticket {
 
 struct TicketConfig {
-  std::string db_url = "sqlite://ticket.db";              // --db
-  std::string pii_key;                                    // from --pii_key_file
-  DeskOptions desk;                                       // --sla_file, --reopen_window
+  std::string db_url = "sqlite://ticket.db";  // --db
+  store::OpenOptions db_options;              // --db_cache_mb and the store's other flags
+  std::string pii_key;                        // from --pii_key_file
+  DeskOptions desk;                           // --sla_file, --reopen_window
   absl::Duration sla_check_interval = absl::Seconds(30);  // 0 = no sweep thread (tests)
 };
 

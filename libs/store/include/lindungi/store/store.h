@@ -42,7 +42,9 @@
 //   'YYYY-MM-DD'), BYTES (binary; ExecuteScript rewrites it to BLOB / BYTEA, so never name a
 //   column "bytes"). Constraints: PRIMARY KEY, UNIQUE, NOT NULL, CHECK, REFERENCES (enforced by
 //   both), DEFAULT with a constant. CREATE TABLE / CREATE INDEX [IF NOT EXISTS], unquoted
-//   lower-case identifiers. The table schema_migrations belongs to Migrate().
+//   lower-case identifiers. Partial indexes (CREATE INDEX … WHERE col IN (1, 2)) are used by
+//   both planners only for queries that repeat the condition with the same literal constants, not
+//   with ? parameters. The table schema_migrations belongs to Migrate().
 // - Ids are made by the application (random or derived): no AUTOINCREMENT, INTEGER PRIMARY KEY
 //   rowid aliases, SERIAL or IDENTITY; no `rowid` column.
 // - Upserts: INSERT ... ON CONFLICT (cols) DO NOTHING | DO UPDATE SET c = excluded.c, always with
@@ -164,7 +166,8 @@ struct OpenOptions {
   Synchronous synchronous = Synchronous::kNormal;
   int writer_cache_kib = 64 * 1024;  // page cache of the writer connection
   int reader_cache_kib = 16 * 1024;  // page cache of each reader connection
-  // Checkpoint the WAL into the database file when it reaches this many pages (4 KiB each).
+  // Checkpoint the WAL into the database file when it reaches this many pages (4 KiB each), on a
+  // background thread (the commit that crosses the mark does not wait for the fsyncs).
   // SQLite's default, 1000, checkpoints (and fsyncs) after almost every bulk-import transaction
   // once an index is random (a blind index): 10000 made such imports 1.5x faster. After a
   // checkpoint the -wal file is truncated to twice this size.
