@@ -45,7 +45,7 @@ INSTANTIATE_TEST_SUITE_P(Binaries, CommandLineTest,
                          ::testing::Values("lindungi-otp", "lindungi-identity",
                                            "lindungi-certificate", "lindungi-ticket", "lindungictl",
                                            "fake-sms", "lindungi-gen-data", "otp-bench",
-                                           "identity-bench", "certificate-bench"),
+                                           "identity-bench", "certificate-bench", "ticket-bench"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            std::string name = info.param;
                            for (char& c : name) {
