@@ -1,6 +1,7 @@
 // Every Lindungi binary answers --help with its own flags and exit status 0, and refuses what is
 // not a flag with one line and exit status 2 (DESIGN.md "Contracts").
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "support/child_process.h"
@@ -41,11 +42,19 @@ TEST_P(CommandLineTest, WhatIsNotOurFlagIsRefusedInOneLine) {
                                     "--name=value; see --help)");
 }
 
-INSTANTIATE_TEST_SUITE_P(Binaries, CommandLineTest,
-                         ::testing::Values("lindungi-otp", "lindungi-identity",
-                                           "lindungi-certificate", "lindungi-ticket", "lindungictl",
-                                           "fake-sms", "lindungi-gen-data", "otp-bench",
-                                           "identity-bench", "certificate-bench", "ticket-bench"),
+std::vector<const char*> Programs() {
+  std::vector<const char*> programs = {
+      "lindungi-otp", "lindungi-identity", "lindungi-certificate", "lindungi-ticket",
+      "lindungictl",  "fake-sms",          "lindungi-gen-data"};
+#ifdef LINDUNGI_WITH_BENCH
+  for (const char* bench : {"otp-bench", "identity-bench", "certificate-bench", "ticket-bench"}) {
+    programs.push_back(bench);
+  }
+#endif
+  return programs;
+}
+
+INSTANTIATE_TEST_SUITE_P(Binaries, CommandLineTest, ::testing::ValuesIn(Programs()),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            std::string name = info.param;
                            for (char& c : name) {
