@@ -9,6 +9,7 @@
 #include "certificate_schema.h"
 #include "lindungi/ids/ids.h"
 #include "lindungi/nik/nik.h"
+#include "lindungi/records/records.h"
 #include "lindungi/status/status.h"
 #include "lindungi/vaccines/catalogue.h"
 
@@ -189,15 +190,7 @@ absl::Status VaccinationRegistry::GetVaccinationStatus(
 
 void VaccinationRegistry::Import::Rejected(int64_t line, v1::RowRejectReason reason,
                                            std::string description) {
-  counts_.set_rows_rejected(counts_.rows_rejected() + 1);
-  if (counts_.rejects_size() >= max_rejects_) {
-    counts_.set_rejects_truncated(true);
-    return;
-  }
-  v1::RowReject* r = counts_.add_rejects();
-  r->set_line_number(line);
-  r->set_reason(reason);
-  r->set_description(std::move(description));
+  records::AddReject(counts_, max_rejects_, line, reason, std::move(description));
 }
 
 absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsRequest& message) {

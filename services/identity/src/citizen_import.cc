@@ -7,6 +7,7 @@
 #include "lindungi/ids/ids.h"
 #include "lindungi/nik/nik.h"
 #include "lindungi/phone/phone.h"
+#include "lindungi/records/records.h"
 #include "lindungi/status/status.h"
 #include "registry_support.h"
 
@@ -23,15 +24,7 @@ constexpr int kMaxMaxRejects = 100000;
 
 void CitizenRegistry::Import::Rejected(int64_t line, v1::RowRejectReason reason,
                                        std::string description) {
-  counts_.set_rows_rejected(counts_.rows_rejected() + 1);
-  if (counts_.rejects_size() >= max_rejects_) {
-    counts_.set_rejects_truncated(true);
-    return;
-  }
-  v1::RowReject* r = counts_.add_rejects();
-  r->set_line_number(line);
-  r->set_reason(reason);
-  r->set_description(std::move(description));
+  records::AddReject(counts_, max_rejects_, line, reason, std::move(description));
 }
 
 absl::Status CitizenRegistry::Import::Add(const v1::ImportCitizensRequest& message) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,5 +42,22 @@ std::string PageToken(const crypto::PiiVault& vault, absl::string_view kind,
                       absl::string_view filters, absl::string_view cursor);
 absl::StatusOr<std::string> ParsePageToken(const crypto::PiiVault& vault, absl::string_view token,
                                            absl::string_view kind, absl::string_view filters);
+
+// Counts a rejected import row in `counts` (an Import*Response: rows_rejected, rejects,
+// rejects_truncated) and keeps its line, reason and description while fewer than `max_rejects`
+// are kept.
+template <typename Counts, typename Reason>
+void AddReject(Counts& counts, int max_rejects, int64_t line, Reason reason,
+               std::string description) {
+  counts.set_rows_rejected(counts.rows_rejected() + 1);
+  if (counts.rejects_size() >= max_rejects) {
+    counts.set_rejects_truncated(true);
+    return;
+  }
+  auto* r = counts.add_rejects();
+  r->set_line_number(line);
+  r->set_reason(reason);
+  r->set_description(std::move(description));
+}
 
 }  // namespace lindungi::records
