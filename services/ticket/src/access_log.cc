@@ -1,9 +1,7 @@
 #include "access_log.h"
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "desk_support.h"
 #include "lindungi/ids/ids.h"
 #include "lindungi/log/log.h"

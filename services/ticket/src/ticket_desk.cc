@@ -220,7 +220,8 @@ absl::StatusOr<int64_t> TicketDesk::AppendEvent(store::Transaction& tx, v1::Tick
 }
 
 absl::StatusOr<v1::Ticket> TicketDesk::Insert(store::Transaction& tx,
-                                              const v1::CreateTicketRequest& r, absl::Time now) {
+                                              const v1::CreateTicketRequest& r,
+                                              const v1::Contact& contact, absl::Time now) {
   std::string code;
   for (int attempt = 0; attempt < kCodeAttempts && code.empty(); ++attempt) {
     absl::StatusOr<std::string> candidate = NewTicketCode();
@@ -238,7 +239,7 @@ absl::StatusOr<v1::Ticket> TicketDesk::Insert(store::Transaction& tx,
   t.set_channel(r.channel());
   t.set_category(r.category());
   t.set_citizen_id(r.citizen_id());
-  if (absl::Status s = CheckContact(r.contact(), t.mutable_contact()); !s.ok()) return s;
+  *t.mutable_contact() = contact;
   t.set_change_request_id(r.change_request_id());
   t.set_description(r.description());
   t.set_priority(r.priority() == v1::TICKET_PRIORITY_UNSPECIFIED
@@ -269,8 +270,8 @@ absl::StatusOr<v1::Ticket> TicketDesk::Insert(store::Transaction& tx,
 absl::Status TicketDesk::CreateTicket(const v1::CreateTicketRequest& request,
                                       v1::CreateTicketResponse* response) {
   if (absl::Status s = CheckCreate(request); !s.ok()) return s;
-  v1::Contact unused;
-  if (absl::Status s = CheckContact(request.contact(), &unused); !s.ok()) return s;
+  v1::Contact contact;  // normalized, with the masked phone
+  if (absl::Status s = CheckContact(request.contact(), &contact); !s.ok()) return s;
   const absl::Time now = clock_.Now();
   v1::Ticket ticket;
   v1::TicketEvent event;
@@ -284,7 +285,7 @@ absl::Status TicketDesk::CreateTicket(const v1::CreateTicketRequest& request,
       ticket = (*existing)->ticket;
       return absl::OkStatus();
     }
-    absl::StatusOr<v1::Ticket> inserted = Insert(tx, request, now);
+    absl::StatusOr<v1::Ticket> inserted = Insert(tx, request, contact, now);
     if (!inserted.ok()) return inserted.status();
     ticket = *std::move(inserted);
     event.Clear();

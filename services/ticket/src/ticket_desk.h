@@ -96,7 +96,7 @@ class TicketDesk {
                       const lindungi::common::v1::Actor& actor, ChangeFn change, v1::Ticket* out,
                       v1::TicketEvent* event_out = nullptr);
   absl::StatusOr<v1::Ticket> Insert(store::Transaction& tx, const v1::CreateTicketRequest& request,
-                                    absl::Time now);
+                                    const v1::Contact& contact, absl::Time now);
   // The ticket matching `where` (on the tickets table), with its SLA-breached flag.
   absl::StatusOr<std::optional<Loaded>> Load(store::Transaction& tx, absl::string_view where,
                                              store::Params params);

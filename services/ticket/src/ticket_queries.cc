@@ -5,7 +5,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "desk_support.h"
 #include "lindungi/ids/ids.h"
 #include "lindungi/records/records.h"
@@ -31,7 +30,6 @@ void AddIn(absl::string_view column, const google::protobuf::RepeatedField<int>&
   absl::StrAppend(sql, " AND ", column, " IN (", absl::StrJoin(sorted, ", "), ")");
 }
 
-template <typename Enum>
 absl::Status CheckEnums(const google::protobuf::RepeatedField<int>& values, bool (*is_valid)(int),
                         absl::string_view field) {
   for (int v : values) {
@@ -42,13 +40,10 @@ absl::Status CheckEnums(const google::protobuf::RepeatedField<int>& values, bool
 }
 
 absl::Status CheckListFilters(const v1::ListTicketsRequest& r) {
-  if (absl::Status s =
-          CheckEnums<v1::TicketStatus>(r.statuses(), v1::TicketStatus_IsValid, "statuses");
-      !s.ok()) {
+  if (absl::Status s = CheckEnums(r.statuses(), v1::TicketStatus_IsValid, "statuses"); !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          CheckEnums<v1::TicketCategory>(r.categories(), v1::TicketCategory_IsValid, "categories");
+  if (absl::Status s = CheckEnums(r.categories(), v1::TicketCategory_IsValid, "categories");
       !s.ok()) {
     return s;
   }
@@ -203,12 +198,12 @@ absl::Status TicketDesk::CheckWatchFilter(const v1::WatchTicketEventsRequest& fi
   if (!filter.ticket_id().empty() && !ids::IsId(filter.ticket_id(), "tk")) {
     return status::InvalidField("ticket_id", "not a ticket id");
   }
-  if (absl::Status s = CheckEnums<lindungi::common::v1::Channel>(
-          filter.channels(), lindungi::common::v1::Channel_IsValid, "channels");
+  if (absl::Status s =
+          CheckEnums(filter.channels(), lindungi::common::v1::Channel_IsValid, "channels");
       !s.ok()) {
     return s;
   }
-  return CheckEnums<v1::TicketEventKind>(filter.kinds(), v1::TicketEventKind_IsValid, "kinds");
+  return CheckEnums(filter.kinds(), v1::TicketEventKind_IsValid, "kinds");
 }
 
 absl::StatusOr<TicketDesk::EventBatch> TicketDesk::ReadEvents(
