@@ -1,0 +1,158 @@
+// The webhook's durable half against a real redis-server: one atomic script per webhook,
+// deduplication of message ids, forward-only statuses, and 503-worthy errors when Redis is gone.
+#include <atomic>
+#include <future>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lindungi/redis/pipeline.h"
+#include "support/redis_server.h"
+#include "webhook_ingest.h"
+
+namespace lindungi::gateway {
+namespace {
+
+using whatsapp::InboundMessage;
+using whatsapp::StatusUpdate;
+using whatsapp::Webhook;
+
+InboundMessage Message(const std::string& id, const std::string& text) {
+  InboundMessage m;
+  m.id = id;
+  m.from = "6281234567890";
+  m.phone_number_id = "106540352242922";
+  m.timestamp = 1700000000;
+  m.type = "text";
+  m.text = text;
+  m.json = R"({"id":")" + id + R"(","type":"text","text":{"body":")" + text + R"("}})";
+  return m;
+}
+
+StatusUpdate Status(const std::string& id, const std::string& status) {
+  StatusUpdate s;
+  s.id = id;
+  s.status = status;
+  return s;
+}
+
+class GatewayIngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_server_ = std::move(*redis);
+    redis::RedisOptions options = redis_server_->options();
+    options.pool_size = 2;
+    pipeline_ = std::make_unique<redis::RedisPipeline>(options);
+    ingest_ = std::make_unique<WebhookIngest>(*pipeline_, IngestOptions{});
+  }
+
+  absl::StatusOr<WebhookIngest::Result> Accept(const Webhook& w) {
+    std::promise<absl::StatusOr<WebhookIngest::Result>> done;
+    ingest_->Accept(w, absl::FromUnixMillis(1700000000123),
+                    [&](absl::StatusOr<WebhookIngest::Result> r) { done.set_value(r); });
+    return done.get_future().get();
+  }
+
+  int64_t StreamLength() {
+    auto r = pipeline_->CommandSync({"XLEN", "wa:inbound"});
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->integer : -1;
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_server_;
+  std::unique_ptr<redis::RedisPipeline> pipeline_;
+  std::unique_ptr<WebhookIngest> ingest_;
+};
+
+TEST_F(GatewayIngestTest, NewMessagesGoToTheStreamWithWhatTheWorkersNeed) {
+  Webhook w;
+  w.messages = {Message("wamid.A", "menu"), Message("wamid.B", "2")};
+  absl::StatusOr<WebhookIngest::Result> r = Accept(w);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->messages_new, 2);
+  EXPECT_EQ(r->messages_duplicate, 0);
+  auto range = pipeline_->CommandSync({"XRANGE", "wa:inbound", "-", "+"});
+  ASSERT_TRUE(range.ok());
+  ASSERT_EQ(range->elements.size(), 2u);
+  // Each entry: [id, [field, value, ...]], in the body's order.
+  const auto& fields = range->elements[0].elements[1].elements;
+  std::map<std::string, std::string> entry;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) entry[fields[i].str] = fields[i + 1].str;
+  EXPECT_EQ(entry["id"], "wamid.A");
+  EXPECT_EQ(entry["from"], "6281234567890");
+  EXPECT_EQ(entry["phone_number_id"], "106540352242922");
+  EXPECT_EQ(entry["timestamp"], "1700000000");
+  EXPECT_EQ(entry["received_ms"], "1700000000123");
+  EXPECT_THAT(entry["message"], ::testing::HasSubstr("\"body\":\"menu\""));
+  EXPECT_EQ(range->elements[1].elements[1].elements[1].str, "wamid.B");
+}
+
+TEST_F(GatewayIngestTest, ARedeliveredMessageIsNotQueuedAgainEvenInTheSameBody) {
+  Webhook w;
+  w.messages = {Message("wamid.A", "hai"), Message("wamid.A", "hai")};
+  ASSERT_EQ(Accept(w)->messages_new, 1);
+  Webhook later;
+  later.messages = {Message("wamid.A", "hai"), Message("wamid.C", "1")};
+  absl::StatusOr<WebhookIngest::Result> r = Accept(later);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->messages_new, 1);
+  EXPECT_EQ(r->messages_duplicate, 1);
+  EXPECT_EQ(StreamLength(), 2);
+  auto ttl = pipeline_->CommandSync({"TTL", "wa:seen:wamid.A"});
+  ASSERT_TRUE(ttl.ok());
+  EXPECT_GT(ttl->integer, 7 * 24 * 3600 - 60) << "remembered for 7 days";
+}
+
+TEST_F(GatewayIngestTest, ConcurrentDeliveriesOfOneMessageQueueItOnce) {
+  constexpr int kDeliveries = 32;
+  std::atomic<int> fresh{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kDeliveries; ++i) {
+    threads.emplace_back([&] {
+      Webhook w;
+      w.messages = {Message("wamid.storm", "hai")};
+      absl::StatusOr<WebhookIngest::Result> r = Accept(w);
+      if (r.ok()) fresh += r->messages_new;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(fresh.load(), 1);
+  EXPECT_EQ(StreamLength(), 1);
+}
+
+TEST_F(GatewayIngestTest, StatusesOnlyMoveForward) {
+  Webhook read;
+  read.statuses = {Status("wamid.out", "read")};
+  EXPECT_EQ(Accept(read)->statuses_forward, 1);
+  Webhook late;  // "delivered" and "sent" arrive after "read"
+  late.statuses = {Status("wamid.out", "delivered"), Status("wamid.out", "sent"),
+                   Status("wamid.out", "deleted")};
+  absl::StatusOr<WebhookIngest::Result> r = Accept(late);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->statuses_forward, 0);
+  EXPECT_EQ(r->statuses_stale, 3) << "two stale, one unknown kind";
+  Webhook failed;
+  failed.statuses = {Status("wamid.out", "failed")};
+  EXPECT_EQ(Accept(failed)->statuses_forward, 1);
+  EXPECT_EQ(StreamLength(), 0) << "statuses are not messages";
+}
+
+TEST_F(GatewayIngestTest, WithRedisGoneNothingIsAcceptedAndAfterItComesBackNothingIsLost) {
+  redis_server_->Stop();
+  Webhook w;
+  w.messages = {Message("wamid.during-outage", "hai")};
+  absl::StatusOr<WebhookIngest::Result> down = Accept(w);
+  ASSERT_FALSE(down.ok());
+  EXPECT_EQ(down.status().code(), absl::StatusCode::kUnavailable) << down.status();
+  ASSERT_TRUE(redis_server_->Restart().ok());
+  // Meta retries the same body after the 503: it is new to the restarted Redis.
+  absl::StatusOr<WebhookIngest::Result> retried = Accept(w);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(retried->messages_new, 1);
+  EXPECT_EQ(StreamLength(), 1);
+}
+
+}  // namespace
+}  // namespace lindungi::gateway
