@@ -25,8 +25,9 @@ class SuiteTest : public ::testing::Test {
  protected:
   void SetUp() override {
     run_dir_ = MakeTempDir();
-    // Ports from a base that is free now: Redis at base, services at base+10..42.
-    base_ = 20000 + (FreePort() % 20000);
+    // Fixed ports from a base below the kernel's ephemeral range (32768 and up), where every
+    // other test's port-0 sockets land: Redis at base, services at base+10..52.
+    base_ = 20000 + (FreePort() % 12000);
   }
 
   std::unique_ptr<ChildProcess> Suite(const std::string& command) {

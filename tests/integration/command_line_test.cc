@@ -44,8 +44,9 @@ TEST_P(CommandLineTest, WhatIsNotOurFlagIsRefusedInOneLine) {
 
 std::vector<const char*> Programs() {
   std::vector<const char*> programs = {
-      "lindungi-otp", "lindungi-identity", "lindungi-certificate", "lindungi-ticket",
-      "lindungictl",  "fake-sms",          "lindungi-gen-data"};
+      "lindungi-otp",    "lindungi-identity", "lindungi-certificate",
+      "lindungi-ticket", "lindungi-gateway",  "lindungictl",
+      "fake-sms",        "fake-graph-api",    "lindungi-gen-data"};
 #ifdef LINDUNGI_WITH_BENCH
   for (const char* bench : {"otp-bench", "identity-bench", "certificate-bench", "ticket-bench"}) {
     programs.push_back(bench);

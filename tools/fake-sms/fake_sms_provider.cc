@@ -1,10 +1,14 @@
 #include "fake_sms_provider.h"
 
+#include <boost/beast/http/status.hpp>
 #include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <utility>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace lindungi::fake_sms {
 namespace {
@@ -12,59 +16,29 @@ namespace {
 // Insertion-ordered, so answers read in the order the wire format lists the fields.
 using Json = nlohmann::ordered_json;
 
-std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
 // Never throws, even on invalid UTF-8 (which only a query string could carry).
 std::string Dump(const Json& json) {
   return json.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-Reply JsonReply(unsigned status, const Json& body) {
-  Reply reply;
-  reply.response.result(status);
-  reply.response.set(http::field::content_type, "application/json");
-  reply.response.body() = Dump(body);
-  return reply;
+Response JsonReply(int status, const Json& body) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = Dump(body);
+  return response;
 }
 
-Reply MethodNotAllowed(std::string_view allow) {
-  Reply reply = ErrorReply(405, "method not allowed");
-  reply.response.set(http::field::allow, boost::beast::string_view(allow.data(), allow.size()));
-  return reply;
+Response MethodNotAllowed(std::string_view allow) {
+  Response response = ErrorReply(405, "method not allowed");
+  response.headers.emplace_back("Allow", std::string(allow));
+  return response;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Percent-decodes, but keeps '+' as '+' rather than a space: `?to=+62…` is how people type it.
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && HexValue(s[i + 1]) >= 0 && HexValue(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(HexValue(s[i + 1]) * 16 + HexValue(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const std::size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const std::size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? "" : PercentDecode(pair.substr(eq + 1));
-    }
-    query = amp == std::string_view::npos ? "" : query.substr(amp + 1);
-  }
-  return std::nullopt;
+std::string ReasonPhrase(int status) {
+  namespace http = boost::beast::http;
+  const auto reason = http::obsolete_reason(http::int_to_status(static_cast<unsigned>(status)));
+  return std::string(reason.data(), reason.size());
 }
 
 // The key of an `Authorization: Bearer <key>` header; empty when absent or another scheme.
@@ -124,55 +98,54 @@ int64_t NowMs() {
 
 }  // namespace
 
-Reply ErrorReply(unsigned status, std::string_view message) {
+Response ErrorReply(int status, std::string_view message) {
   return JsonReply(status, Json{{"error", message}});
 }
 
 FakeSmsProvider::FakeSmsProvider(std::string send_path, std::string api_key, std::ostream* record)
     : send_path_(std::move(send_path)), api_key_(std::move(api_key)), record_(record) {}
 
-Reply FakeSmsProvider::Handle(const Request& request) {
-  const std::string_view target = View(request.target());
-  const std::size_t question = target.find('?');
-  const std::string_view path = target.substr(0, question);
-  const std::string_view query =
-      question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
-  const http::verb method = request.method();
+Response FakeSmsProvider::Handle(const Request& request) {
+  const std::string_view path = request.path;
+  const std::string_view query = request.query;
+  const std::string& method = request.method;
 
   if (path == send_path_) {
-    if (method == http::verb::post) return Send(request);
+    if (method == "POST") return Send(request);
     std::lock_guard<std::mutex> lock(mu_);
     ++rejected_;
     return MethodNotAllowed("POST");
   }
   if (path == "/_fake/messages") {
-    return method == http::verb::get ? ListMessages(query) : MethodNotAllowed("GET");
+    return method == "GET" ? ListMessages(query) : MethodNotAllowed("GET");
   }
   if (path == "/_fake/last_code") {
-    return method == http::verb::get ? LastCode(query) : MethodNotAllowed("GET");
+    return method == "GET" ? LastCode(query) : MethodNotAllowed("GET");
   }
   if (path == "/_fake/stats") {
-    return method == http::verb::get ? Stats() : MethodNotAllowed("GET");
+    return method == "GET" ? Stats() : MethodNotAllowed("GET");
   }
   if (path == "/_fake/fail") {
-    return method == http::verb::post ? InjectFailure(request) : MethodNotAllowed("POST");
+    return method == "POST" ? InjectFailure(request) : MethodNotAllowed("POST");
   }
   if (path == "/_fake/reset") {
-    return method == http::verb::post ? Reset() : MethodNotAllowed("POST");
+    return method == "POST" ? Reset() : MethodNotAllowed("POST");
   }
   return ErrorReply(404, "not found");
 }
 
-Reply FakeSmsProvider::PayloadTooLarge(const Request& partial_request) {
-  const std::string_view target = View(partial_request.target());
-  if (target.substr(0, target.find('?')) == send_path_) {
+void FakeSmsProvider::ServerError(const Request& partial_request, Response& response) {
+  if (response.status == 413 && partial_request.path == send_path_) {
     std::lock_guard<std::mutex> lock(mu_);
     ++rejected_;
   }
-  return ErrorReply(413, "payload too large");
+  const int status = response.status;
+  response = ErrorReply(status, status == 413   ? "payload too large"
+                                : status == 400 ? "malformed HTTP request"
+                                                : ReasonPhrase(status));
 }
 
-Reply FakeSmsProvider::Send(const Request& request) {
+Response FakeSmsProvider::Send(const Request& request) {
   std::lock_guard<std::mutex> lock(mu_);
   // An injected failure applies to the next sends whatever they contain, as when the provider
   // itself is down: it comes before authentication and validation.
@@ -182,47 +155,46 @@ Reply FakeSmsProvider::Send(const Request& request) {
     if (--failures_.front().remaining == 0) failures_.pop_front();
     ++injected_failures_;
     if (rule.close) {
-      Reply reply;
-      reply.close_without_answer = true;
-      reply.delay = rule.delay;
-      return reply;
+      Response response;
+      response.hang_up = true;
+      response.delay = absl::FromChrono(rule.delay);
+      return response;
     }
     if (rule.status != 0) {
-      Reply reply;
+      Response response;
       if (rule.body.empty()) {
-        reply =
-            ErrorReply(rule.status, View(http::obsolete_reason(http::int_to_status(rule.status))));
+        response = ErrorReply(rule.status, ReasonPhrase(rule.status));
       } else {
-        reply.response.result(rule.status);
-        reply.response.set(http::field::content_type, Json::accept(rule.body)
-                                                          ? "application/json"
-                                                          : "text/plain; charset=utf-8");
-        reply.response.body() = rule.body;
+        response.status = rule.status;
+        response.content_type =
+            Json::accept(rule.body) ? "application/json" : "text/plain; charset=utf-8";
+        response.body = rule.body;
       }
-      if (!rule.retry_after.empty()) reply.response.set(http::field::retry_after, rule.retry_after);
-      reply.delay = rule.delay;
-      return reply;
+      if (!rule.retry_after.empty()) response.headers.emplace_back("Retry-After", rule.retry_after);
+      response.delay = absl::FromChrono(rule.delay);
+      return response;
     }
     delay = rule.delay;  // mode "delay": a normal answer, late (the message is recorded now)
   }
-  Reply reply = Accept(request);
-  if (reply.response.result_int() == 200) {
+  Response response = Accept(request);
+  if (response.status == 200) {
     ++accepted_;
   } else {
     ++rejected_;
   }
-  reply.delay = delay;
-  return reply;
+  response.delay = absl::FromChrono(delay);
+  return response;
 }
 
-Reply FakeSmsProvider::Accept(const Request& request) {
-  const std::string_view key = BearerKey(View(request[http::field::authorization]));
+Response FakeSmsProvider::Accept(const Request& request) {
+  const std::string authorization = request.Header("Authorization").value_or("");
+  const std::string_view key = BearerKey(authorization);
   if (key.empty() || (!api_key_.empty() && key != api_key_)) {
-    Reply reply = ErrorReply(401, "unauthorized");
-    reply.response.set(http::field::www_authenticate, "Bearer");
-    return reply;
+    Response response = ErrorReply(401, "unauthorized");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
   }
-  const Json body = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+  const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (body.is_discarded()) return ErrorReply(400, "body is not valid JSON");
   if (!body.is_object()) return ErrorReply(400, "body must be a JSON object");
   const auto to = body.find("to");
@@ -251,8 +223,9 @@ Reply FakeSmsProvider::Accept(const Request& request) {
   return JsonReply(200, Json{{"id", id}, {"status", "queued"}});
 }
 
-Reply FakeSmsProvider::ListMessages(std::string_view query) {
-  const std::optional<std::string> to = QueryParam(query, "to");
+Response FakeSmsProvider::ListMessages(std::string_view query) {
+  const std::optional<std::string> to =
+      httpserver::QueryParam(absl::string_view(query.data(), query.size()), "to");
   Json list = Json::array();
   std::lock_guard<std::mutex> lock(mu_);
   for (const Message& m : messages_) {
@@ -262,8 +235,9 @@ Reply FakeSmsProvider::ListMessages(std::string_view query) {
   return JsonReply(200, list);
 }
 
-Reply FakeSmsProvider::LastCode(std::string_view query) {
-  const std::optional<std::string> to = QueryParam(query, "to");
+Response FakeSmsProvider::LastCode(std::string_view query) {
+  const std::optional<std::string> to =
+      httpserver::QueryParam(absl::string_view(query.data(), query.size()), "to");
   if (!to || to->empty()) return ErrorReply(400, "query parameter \"to\" is required");
   std::lock_guard<std::mutex> lock(mu_);
   for (auto m = messages_.rbegin(); m != messages_.rend(); ++m) {
@@ -275,8 +249,8 @@ Reply FakeSmsProvider::LastCode(std::string_view query) {
   return ErrorReply(404, "no message to that number");
 }
 
-Reply FakeSmsProvider::InjectFailure(const Request& request) {
-  const Json body = Json::parse(request.body(), nullptr, /*allow_exceptions=*/false);
+Response FakeSmsProvider::InjectFailure(const Request& request) {
+  const Json body = Json::parse(request.body, nullptr, /*allow_exceptions=*/false);
   if (!body.is_object()) return ErrorReply(400, "body must be a JSON object");
   FailureRule rule;
   std::string mode = body.contains("status") ? "status" : "";
@@ -333,7 +307,7 @@ Reply FakeSmsProvider::InjectFailure(const Request& request) {
   return JsonReply(200, Json{{"pending_failures", pending}});
 }
 
-Reply FakeSmsProvider::Reset() {
+Response FakeSmsProvider::Reset() {
   std::lock_guard<std::mutex> lock(mu_);
   messages_.clear();
   failures_.clear();
@@ -341,7 +315,7 @@ Reply FakeSmsProvider::Reset() {
   return JsonReply(200, Json{{"reset", true}});
 }
 
-Reply FakeSmsProvider::Stats() {
+Response FakeSmsProvider::Stats() {
   std::lock_guard<std::mutex> lock(mu_);
   int64_t pending = 0;
   for (const FailureRule& r : failures_) pending += r.remaining;

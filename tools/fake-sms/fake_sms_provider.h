@@ -1,10 +1,9 @@
 #pragma once
 
-// The fake SMS provider's state and request routing, free of sockets: http_server.cc feeds it
-// parsed requests and carries out the Reply (answer, answer late, or hang up).
+// The fake SMS provider's state and request routing, free of sockets: libs/httpserver feeds it
+// parsed requests and carries out the Response (answer, answer late, or hang up).
 // Wire format and control API: README.md next to this file.
 
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -15,22 +14,15 @@
 #include <string_view>
 #include <vector>
 
+#include "lindungi/httpserver/server.h"
+
 namespace lindungi::fake_sms {
 
-namespace http = boost::beast::http;
+using httpserver::Request;
+using httpserver::Response;
 
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
-
-// What the connection does with one request.
-struct Reply {
-  Response response;
-  bool close_without_answer = false;   // injected "close" failure: hang up instead of answering
-  std::chrono::milliseconds delay{0};  // wait this long before answering (or hanging up)
-};
-
-// A reply with a JSON body `{"error":"<message>"}`.
-Reply ErrorReply(unsigned status, std::string_view message);
+// A response with a JSON body `{"error":"<message>"}`.
+Response ErrorReply(int status, std::string_view message);
 
 class FakeSmsProvider {
  public:
@@ -49,15 +41,16 @@ class FakeSmsProvider {
   // accepted message as one JSON line.
   FakeSmsProvider(std::string send_path, std::string api_key, std::ostream* record);
 
-  Reply Handle(const Request& request);
+  Response Handle(const Request& request);
 
-  // The body went over kMaxBodyBytes; only the request line and some headers were parsed.
-  Reply PayloadTooLarge(const Request& partial_request);
+  // Shapes the answers the server makes itself (413 for a body over kMaxBodyBytes, 400, 408,
+  // ...) as JSON errors, and counts a 413 on the send path as rejected (httpserver::ErrorHook).
+  void ServerError(const Request& partial_request, Response& response);
 
  private:
   // One POST /_fake/fail: the next `remaining` sends get this instead of the normal answer.
   struct FailureRule {
-    unsigned status = 0;  // 0: no error status (mode "close", or "delay" alone)
+    int status = 0;  // 0: no error status (mode "close", or "delay" alone)
     std::string body;
     std::string retry_after;
     bool close = false;
@@ -65,13 +58,13 @@ class FakeSmsProvider {
     int64_t remaining = 1;
   };
 
-  Reply Send(const Request& request);
-  Reply Accept(const Request& request);  // the provider's normal answer; requires mu_
-  Reply ListMessages(std::string_view query);
-  Reply LastCode(std::string_view query);
-  Reply InjectFailure(const Request& request);
-  Reply Reset();
-  Reply Stats();
+  Response Send(const Request& request);
+  Response Accept(const Request& request);  // the provider's normal answer; requires mu_
+  Response ListMessages(std::string_view query);
+  Response LastCode(std::string_view query);
+  Response InjectFailure(const Request& request);
+  Response Reset();
+  Response Stats();
 
   const std::string send_path_;
   const std::string api_key_;

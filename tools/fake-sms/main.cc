@@ -2,10 +2,8 @@
 // with a control API to read what it received and to inject the provider's failures.
 // See README.md next to this file.
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/system/system_error.hpp>
+#include <pthread.h>
+
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -14,13 +12,11 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
-#include <vector>
 
 #include "absl/flags/flag.h"
 #include "fake_sms_provider.h"
-#include "http_server.h"
 #include "lindungi/config/command_line.h"
+#include "lindungi/httpserver/server.h"
 
 ABSL_FLAG(int32_t, port, 0,
           "TCP port to listen on; 0 picks a free port. Either way the bound "
@@ -37,6 +33,8 @@ namespace {
 
 // The server's threads: enough for a test suite; delays are timers, so none is ever blocked.
 constexpr int kThreads = 2;
+// Reading a request, idling between keep-alive requests, writing an answer.
+constexpr absl::Duration kIoTimeout = absl::Seconds(30);
 
 [[noreturn]] void Fail(const std::string& reason) {
   std::cerr << "fake-sms: " << reason << std::endl;
@@ -64,9 +62,6 @@ int main(int argc, char** argv) {
   const int32_t port = absl::GetFlag(FLAGS_port);
   if (port < 0 || port > 65535) Fail("--port must be from 0 to 65535");
   const std::string bind = absl::GetFlag(FLAGS_bind);
-  boost::system::error_code ec;
-  const boost::asio::ip::address address = boost::asio::ip::make_address(bind, ec);
-  if (ec) Fail("--bind " + bind + " is not an IP address");
   const std::string path = absl::GetFlag(FLAGS_path);
   if (path.empty() || path[0] != '/' || path.find('?') != std::string::npos ||
       path.rfind("/_fake/", 0) == 0) {
@@ -81,27 +76,38 @@ int main(int argc, char** argv) {
     if (!record) Fail("cannot open --record_file " + record_file + " for appending");
   }
 
-  // Declared before `io` so that it outlives the connections that `io` owns.
   lindungi::fake_sms::FakeSmsProvider provider(path, api_key,
                                                record_file.empty() ? nullptr : &record);
-  boost::asio::io_context io(kThreads);
-  unsigned short bound_port = 0;
-  try {
-    bound_port =
-        lindungi::fake_sms::Serve(io, {address, static_cast<unsigned short>(port)}, provider);
-  } catch (const boost::system::system_error& e) {
-    Fail("cannot listen on " + bind + ":" + std::to_string(port) + ": " + e.code().message());
-  }
-  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&io](const boost::system::error_code&, int) { io.stop(); });
+  // Blocked before the server's threads start (they inherit the mask), then awaited below.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  namespace httpserver = lindungi::httpserver;
+  httpserver::Options options;
+  options.bind = bind;
+  options.port = port;
+  options.threads = kThreads;
+  options.max_body_bytes = lindungi::fake_sms::FakeSmsProvider::kMaxBodyBytes;
+  options.read_timeout = options.idle_timeout = options.write_timeout = kIoTimeout;
+  // Injected delays are up to 10 minutes; the handler itself always answers at once.
+  options.error_hook = [&provider](const httpserver::Request& partial, httpserver::Response& r) {
+    provider.ServerError(partial, r);
+  };
+  auto server = httpserver::Server::Start(
+      options, [&provider](httpserver::Request&& request, httpserver::Respond respond) {
+        respond(provider.Handle(request));
+      });
+  if (!server.ok()) Fail(std::string(server.status().message()));
 
   // The one line a test harness waits for; everything else goes to stderr.
-  std::cout << nlohmann::ordered_json{{"listening", bind}, {"port", bound_port}}.dump()
+  std::cout << nlohmann::ordered_json{{"listening", bind}, {"port", (*server)->port()}}.dump()
             << std::endl;
 
-  std::vector<std::thread> threads;
-  for (int i = 1; i < kThreads; ++i) threads.emplace_back([&io] { io.run(); });
-  io.run();
-  for (std::thread& t : threads) t.join();
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  (*server)->Stop();
   return 0;
 }

@@ -1,0 +1,51 @@
+#pragma once
+
+// The gateway's object graph, part 1 (issue 6): Redis, the webhook ingest and its HTTP server on
+// --http_port, plus the ServiceHost (gRPC health on --health_port for Kubernetes probes,
+// Prometheus on --metrics_port). main() builds it from flags; tests build it in-process. The
+// workers, the WhatsApp client and the agent API join it in the next steps of issues 6 and 7.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "lindungi/httpserver/server.h"
+#include "lindungi/redis/pipeline.h"
+#include "lindungi/server/service_host.h"
+#include "webhook_http.h"
+#include "webhook_ingest.h"
+
+namespace lindungi::gateway {
+
+struct GatewayConfig {
+  WebhookSecrets secrets;  // from --whatsapp_app_secret_file, --whatsapp_verify_token_file
+  int http_port = 8080;    // --http_port; 0 picks a free port
+  int http_threads = 2;    // --http_threads
+  size_t max_body_bytes = 4 * 1024 * 1024;          // --max_webhook_body_kb (≥ 3 MiB)
+  absl::Duration read_timeout = absl::Seconds(10);  // --http_read_timeout (slow-loris)
+  absl::Duration idle_timeout = absl::Seconds(75);  // --http_idle_timeout (keep-alive)
+  IngestOptions ingest;                             // --dedupe_ttl
+};
+
+absl::StatusOr<GatewayConfig> GatewayConfigFromFlags();
+
+class GatewayServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<GatewayServer>> Start(const GatewayConfig& config,
+                                                              const server::ServerOptions& options,
+                                                              const redis::RedisOptions& redis);
+  ~GatewayServer();
+  int http_port() const { return http_->port(); }
+  server::ServiceHost& host() { return *host_; }
+  void Shutdown();
+
+ private:
+  GatewayServer() = default;
+  std::unique_ptr<redis::RedisPipeline> redis_;
+  std::unique_ptr<WebhookIngest> ingest_;
+  std::unique_ptr<WebhookHttp> webhook_;
+  std::unique_ptr<httpserver::Server> http_;
+  std::unique_ptr<server::ServiceHost> host_;
+};
+
+}  // namespace lindungi::gateway

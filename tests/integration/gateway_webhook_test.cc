@@ -1,0 +1,173 @@
+// lindungi-gateway as a process with a real redis-server: the webhook's verification handshake,
+// signed deliveries made durable (and deduplicated) before 200, and every refusal (401, 400,
+// 413, 503) enqueuing nothing. Fixtures: ../shared/fixtures/whatsapp (skipped when absent).
+#include <nlohmann/json.hpp>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "lindungi/http/client.h"
+#include "lindungi/redis/redis.h"
+#include "lindungi/whatsapp/webhook.h"
+#include "support/child_process.h"
+#include "support/redis_server.h"
+#include "support/test_env.h"
+
+namespace lindungi::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kSecret[] = "test_app_secret";
+constexpr char kVerifyToken[] = "verify-me-please";
+
+class GatewayWebhookTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = std::move(*redis);
+    dir_ = MakeTempDir();
+    WriteFile(dir_ + "/app-secret", kSecret);
+    WriteFile(dir_ + "/verify-token", std::string(kVerifyToken) + "\n");
+    auto gateway = StartService(
+        "lindungi-gateway",
+        {"--http_port=0", "--redis=" + redis_->url(),
+         "--whatsapp_app_secret_file=" + dir_ + "/app-secret",
+         "--whatsapp_verify_token_file=" + dir_ + "/verify-token", "--bind_host=127.0.0.1"},
+        dir_ + "/gateway.log");
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = std::move(*gateway);
+    for (const std::string& line : gateway_.process->Lines()) {
+      if (line.find("webhook listening") == std::string::npos) continue;
+      http_port_ = nlohmann::json::parse(line).at("http_port").get<int>();
+    }
+    ASSERT_GT(http_port_, 0);
+    redis::RedisOptions options = redis_->options();
+    pool_ = std::make_unique<redis::RedisPool>(options);
+  }
+
+  std::string Url(const std::string& path) {
+    return "http://127.0.0.1:" + std::to_string(http_port_) + path;
+  }
+
+  http::Response Post(const std::string& body, std::optional<std::string> signature) {
+    http::Request r;
+    r.method = "POST";
+    r.url = Url("/webhooks/whatsapp");
+    r.headers = {{"Content-Type", "application/json"}};
+    if (signature) r.headers.emplace_back("X-Hub-Signature-256", *signature);
+    r.body = body;
+    auto resp = client_.Send(r);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    return resp.ok() ? *resp : http::Response{};
+  }
+
+  http::Response PostSigned(const std::string& body) {
+    return Post(body, whatsapp::Sign(kSecret, body));
+  }
+
+  http::Response Get(const std::string& path) {
+    http::Request r;
+    r.url = Url(path);
+    auto resp = client_.Send(r);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    return resp.ok() ? *resp : http::Response{};
+  }
+
+  int64_t Queued() {
+    auto n = pool_->Command({"XLEN", "wa:inbound"});
+    EXPECT_TRUE(n.ok()) << n.status();
+    return n.ok() ? n->integer : -1;
+  }
+
+  std::string Fixture(const std::string& name) {
+    const std::string shared = SharedDir();
+    return shared.empty() ? "" : ReadFileOrDie(shared + "/fixtures/whatsapp/inbound/" + name);
+  }
+
+  std::unique_ptr<RedisServer> redis_;
+  std::string dir_;
+  ServiceProcess gateway_;
+  int http_port_ = 0;
+  std::unique_ptr<redis::RedisPool> pool_;
+  http::HttpClient client_;
+};
+
+TEST_F(GatewayWebhookTest, TheVerificationHandshakeEchoesTheChallengeOnlyForOurToken) {
+  http::Response ok = Get(std::string("/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=") +
+                          "1158201444&hub.verify_token=" + kVerifyToken);
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "1158201444");
+  EXPECT_THAT(ok.headers["content-type"], HasSubstr("text/plain"));
+  EXPECT_EQ(
+      Get("/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess").status,
+      403);
+  EXPECT_EQ(Get("/webhooks/whatsapp?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=" +
+                std::string(kVerifyToken))
+                .status,
+            403);
+  EXPECT_EQ(Get("/healthz").status, 200);
+  EXPECT_EQ(Get("/readyz").status, 200);
+  EXPECT_EQ(Get("/nothing-here").status, 404);
+}
+
+TEST_F(GatewayWebhookTest, ASignedDeliveryIsDurableBeforeTheOkAndARedeliveryIsNotQueuedAgain) {
+  const std::string body = Fixture("text_hai.json");
+  if (body.empty()) GTEST_SKIP() << "../shared/fixtures is not here";
+  // The fixture's own signature vector, as Meta would send it.
+  http::Response first =
+      Post(body, "sha256=6beb34e470d4a9c64941d07d69ec9159428b436fe33b4fd7cf319ab2ab21728c");
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(Queued(), 1) << "in Redis by the time Meta has its 200";
+  EXPECT_EQ(PostSigned(body).status, 200);
+  EXPECT_EQ(Queued(), 1) << "Meta delivers at least once; we handle once";
+
+  const std::string two = Fixture("two_messages_one_request.json");
+  EXPECT_EQ(PostSigned(two).status, 200);
+  EXPECT_EQ(Queued(), 3) << "every message of a body";
+  const std::string statuses = Fixture("statuses_sent_delivered_read.json");
+  EXPECT_EQ(PostSigned(statuses).status, 200);
+  EXPECT_EQ(Queued(), 3) << "statuses are not messages";
+  const std::string metrics = Scrape(gateway_.metrics_port);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"200\"}"), 4);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_whatsapp_messages_total{result=\"queued\"}"), 3);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_whatsapp_messages_total{result=\"duplicate\"}"), 1);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_whatsapp_statuses_total{status=\"read\"}"), 1);
+}
+
+TEST_F(GatewayWebhookTest, RefusedDeliveriesEnqueueNothing) {
+  const std::string body =
+      R"({"entry":[{"changes":[{"field":"messages","value":{"messages":[{"id":"wamid.X",)"
+      R"("from":"6281234567890","timestamp":"1700000000","type":"text","text":{"body":"hai"}}]}}]}]})";
+  EXPECT_EQ(Post(body, std::nullopt).status, 401) << "no signature";
+  EXPECT_EQ(Post(body, whatsapp::Sign("not-our-secret", body)).status, 401);
+  EXPECT_EQ(Post(body + " ", whatsapp::Sign(kSecret, body)).status, 401) << "signed other bytes";
+  http::Response malformed = PostSigned("{\"entry\": [");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_THAT(malformed.body, ::testing::Not(HasSubstr("entry")));
+  EXPECT_EQ(PostSigned(std::string(5 * 1024 * 1024, ' ')).status, 413) << "5 MiB body";
+  EXPECT_EQ(Queued(), 0);
+  EXPECT_EQ(PostSigned(body).status, 200) << "the same body, properly signed";
+  EXPECT_EQ(Queued(), 1);
+  const std::string metrics = Scrape(gateway_.metrics_port);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"401\"}"), 3);
+  EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"400\"}"), 1);
+}
+
+TEST_F(GatewayWebhookTest, WithRedisDownMetaIsToldToRetryAndTheRetryIsNotLost) {
+  const std::string body =
+      R"({"entry":[{"changes":[{"value":{"messages":[{"id":"wamid.Y","from":"6281234567890",)"
+      R"("timestamp":"1700000000","type":"text","text":{"body":"menu"}}]}}]}]})";
+  redis_->Stop();
+  http::Response down = PostSigned(body);
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(down.headers["retry-after"], "1");
+  EXPECT_EQ(Get("/readyz").status, 503);
+  EXPECT_EQ(Get("/healthz").status, 200) << "alive, only not ready";
+  ASSERT_TRUE(redis_->Restart().ok());
+  EXPECT_EQ(PostSigned(body).status, 200);
+  EXPECT_EQ(Queued(), 1);
+}
+
+}  // namespace
+}  // namespace lindungi::testing
