@@ -132,8 +132,17 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   ASSERT_TRUE(tickets->GetTicket(&get_ctx, get, &found).ok());
   EXPECT_EQ(found.ticket().citizen_id(), budi);
 
+  // The gateway's webhook answers Meta's handshake with the suite's verify token.
+  EXPECT_EQ(HealthCheck(base_ + 51).value_or("down"), "SERVING");
+  const std::string token = ReadFileOrDie(run_dir_ + "/secrets/wa-verify-token");
+  absl::StatusOr<std::string> challenge = HttpGet(absl::StrCat(
+      "http://127.0.0.1:", base_ + 55,
+      "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=4242&hub.verify_token=", token));
+  ASSERT_TRUE(challenge.ok()) << challenge.status();
+  EXPECT_EQ(*challenge, "4242");
+
   const std::vector<pid_t> pids = RecordedPids();
-  ASSERT_EQ(pids.size(), 5u);  // redis, identity, certificate, otp and ticket
+  ASSERT_EQ(pids.size(), 6u);  // redis, identity, certificate, otp, ticket and gateway
 
   // The gateway follows the event stream; Ctrl-C ends it with UNAVAILABLE (reconnect, resume).
   // The open stream also keeps this process polling, so the services' drains see their
