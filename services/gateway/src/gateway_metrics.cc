@@ -24,11 +24,15 @@ GatewayMetrics::GatewayMetrics()
           "Inbound messages, by result: queued (new) or duplicate (delivered again by Meta).")),
       status_moves_(metrics::CounterFamily(
           "lindungi_whatsapp_status_updates_total",
-          "Statuses by effect: forward (recorded) or stale (older than what is recorded).")) {}
+          "Statuses by effect: forward (recorded) or stale (older than what is recorded).")),
+      latency_(ingest_latency_.Add({}, metrics::LatencyBuckets())),
+      ok_(webhooks_.Add({{"code", "200"}})),
+      queued_(messages_.Add({{"result", "queued"}})),
+      duplicate_(messages_.Add({{"result", "duplicate"}})) {}
 
 void GatewayMetrics::Webhook(int code, absl::Duration latency) {
-  webhooks_.Add({{"code", absl::StrCat(code)}}).Increment();
-  ingest_latency_.Add({}, metrics::LatencyBuckets()).Observe(absl::ToDoubleSeconds(latency));
+  (code == 200 ? ok_ : webhooks_.Add({{"code", absl::StrCat(code)}})).Increment();
+  latency_.Observe(absl::ToDoubleSeconds(latency));
 }
 
 void GatewayMetrics::Status(const std::string& kind) {
@@ -37,10 +41,8 @@ void GatewayMetrics::Status(const std::string& kind) {
 }
 
 void GatewayMetrics::Ingested(const WebhookIngest::Result& r) {
-  if (r.messages_new > 0) messages_.Add({{"result", "queued"}}).Increment(r.messages_new);
-  if (r.messages_duplicate > 0) {
-    messages_.Add({{"result", "duplicate"}}).Increment(r.messages_duplicate);
-  }
+  if (r.messages_new > 0) queued_.Increment(r.messages_new);
+  if (r.messages_duplicate > 0) duplicate_.Increment(r.messages_duplicate);
   if (r.statuses_forward > 0)
     status_moves_.Add({{"effect", "forward"}}).Increment(r.statuses_forward);
   if (r.statuses_stale > 0) status_moves_.Add({{"effect", "stale"}}).Increment(r.statuses_stale);

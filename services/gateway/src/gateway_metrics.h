@@ -30,6 +30,11 @@ class GatewayMetrics {
   prometheus::Family<prometheus::Counter>& statuses_;
   prometheus::Family<prometheus::Counter>& messages_;
   prometheus::Family<prometheus::Counter>& status_moves_;
+  // The hot path's series, looked up once (a family lookup hashes labels under a mutex).
+  prometheus::Histogram& latency_;
+  prometheus::Counter& ok_;
+  prometheus::Counter& queued_;
+  prometheus::Counter& duplicate_;
 };
 
 }  // namespace lindungi::gateway
