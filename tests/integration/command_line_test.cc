@@ -46,7 +46,8 @@ std::vector<const char*> Programs() {
   std::vector<const char*> programs = {
       "lindungi-otp",    "lindungi-identity", "lindungi-certificate",
       "lindungi-ticket", "lindungi-gateway",  "lindungictl",
-      "fake-sms",        "fake-graph-api",    "lindungi-gen-data"};
+      "fake-sms",        "fake-graph-api",    "lindungi-gen-data",
+      "loadgen"};
 #ifdef LINDUNGI_WITH_BENCH
   for (const char* bench : {"otp-bench", "identity-bench", "certificate-bench", "ticket-bench"}) {
     programs.push_back(bench);

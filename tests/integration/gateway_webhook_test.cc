@@ -3,6 +3,7 @@
 // 413, 503) enqueuing nothing. Fixtures: ../shared/fixtures/whatsapp (skipped when absent).
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/numbers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lindungi/http/client.h"
@@ -167,6 +168,24 @@ TEST_F(GatewayWebhookTest, WithRedisDownMetaIsToldToRetryAndTheRetryIsNotLost) {
   ASSERT_TRUE(redis_->Restart().ok());
   EXPECT_EQ(PostSigned(body).status, 200);
   EXPECT_EQ(Queued(), 1);
+}
+
+TEST_F(GatewayWebhookTest, TheLoadGeneratorsWebhooksAreAllAcceptedAndQueued) {
+  auto load = ChildProcess::Spawn({BinDir() + "/loadgen", "--mode=ingest",
+                                   "--target=" + Url("/webhooks/whatsapp"),
+                                   "--app_secret_file=" + dir_ + "/app-secret", "--connections=4",
+                                   "--duration=1s", "--warmup=0s"});
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ((*load)->Wait(absl::Seconds(30)), 0) << (*load)->Output();
+  const std::string out = (*load)->Output();
+  EXPECT_THAT(out, HasSubstr("HTTP 200: "));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("HTTP 401")));
+  // Every answered webhook carried a new message id, so each one is in the stream.
+  int64_t answered = 0;
+  const size_t at = out.find("HTTP 200: ");
+  ASSERT_TRUE(absl::SimpleAtoi(out.substr(at + 10, out.find('\n', at) - at - 10), &answered));
+  EXPECT_GT(answered, 0);
+  EXPECT_GE(Queued(), answered);
 }
 
 }  // namespace
