@@ -2,20 +2,15 @@
 // replies through, with a control API to read what it received and to inject the platform's
 // faults. See README.md next to this file.
 
-#include <pthread.h>
-
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "fake_graph_api.h"
 #include "lindungi/config/command_line.h"
+#include "lindungi/config/config.h"
 #include "lindungi/httpserver/server.h"
 
 ABSL_FLAG(int32_t, port, 0,
@@ -36,15 +31,6 @@ constexpr int kThreads = 2;
   std::exit(1);
 }
 
-std::string ReadToken(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) Fail("cannot read --access_token_file " + file);
-  std::string token((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r')) token.pop_back();
-  if (token.empty()) Fail("--access_token_file " + file + " is empty");
-  return token;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,14 +44,14 @@ int main(int argc, char** argv) {
   if (port < 0 || port > 65535) Fail("--port must be from 0 to 65535");
   const std::string bind = absl::GetFlag(FLAGS_bind);
   const std::string token_file = absl::GetFlag(FLAGS_access_token_file);
-  lindungi::fake_graph_api::FakeGraphApi api(token_file.empty() ? "" : ReadToken(token_file));
-
-  // Blocked before the server's threads start (they inherit the mask), then awaited below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::string token;
+  if (!token_file.empty()) {
+    absl::StatusOr<std::string> read =
+        lindungi::config::ReadSecretFile(token_file, "--access_token_file");
+    if (!read.ok()) Fail(std::string(read.status().message()));
+    token = *std::move(read);
+  }
+  lindungi::fake_graph_api::FakeGraphApi api(token);
 
   namespace httpserver = lindungi::httpserver;
   httpserver::Options options;
@@ -77,18 +63,9 @@ int main(int argc, char** argv) {
   options.error_hook = [&api](const httpserver::Request& partial, httpserver::Response& r) {
     api.ServerError(partial, r);
   };
-  auto server = httpserver::Server::Start(
-      options, [&api](httpserver::Request&& request, httpserver::Respond respond) {
+  return httpserver::ServeUntilSignalled(
+      "fake-graph-api", options,
+      [&api](httpserver::Request&& request, httpserver::Respond respond) {
         respond(api.Handle(request));
       });
-  if (!server.ok()) Fail(std::string(server.status().message()));
-
-  // The one line a test harness waits for; everything else goes to stderr.
-  std::cout << nlohmann::ordered_json{{"listening", bind}, {"port", (*server)->port()}}.dump()
-            << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  (*server)->Stop();
-  return 0;
 }

@@ -2,20 +2,16 @@
 // with a control API to read what it received and to inject the provider's failures.
 // See README.md next to this file.
 
-#include <pthread.h>
-
-#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "fake_sms_provider.h"
 #include "lindungi/config/command_line.h"
+#include "lindungi/config/config.h"
 #include "lindungi/httpserver/server.h"
 
 ABSL_FLAG(int32_t, port, 0,
@@ -41,15 +37,6 @@ constexpr absl::Duration kIoTimeout = absl::Seconds(30);
   std::exit(1);
 }
 
-std::string ReadApiKey(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) Fail("cannot read --api_key_file " + file);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-  if (key.empty()) Fail("--api_key_file " + file + " is empty");
-  return key;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -68,7 +55,13 @@ int main(int argc, char** argv) {
     Fail("--path must start with '/', have no query and not be under /_fake/");
   }
   const std::string api_key_file = absl::GetFlag(FLAGS_api_key_file);
-  const std::string api_key = api_key_file.empty() ? "" : ReadApiKey(api_key_file);
+  std::string api_key;
+  if (!api_key_file.empty()) {
+    absl::StatusOr<std::string> read =
+        lindungi::config::ReadSecretFile(api_key_file, "--api_key_file");
+    if (!read.ok()) Fail(std::string(read.status().message()));
+    api_key = *std::move(read);
+  }
   const std::string record_file = absl::GetFlag(FLAGS_record_file);
   std::ofstream record;
   if (!record_file.empty()) {
@@ -78,13 +71,6 @@ int main(int argc, char** argv) {
 
   lindungi::fake_sms::FakeSmsProvider provider(path, api_key,
                                                record_file.empty() ? nullptr : &record);
-  // Blocked before the server's threads start (they inherit the mask), then awaited below.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   namespace httpserver = lindungi::httpserver;
   httpserver::Options options;
   options.bind = bind;
@@ -96,18 +82,8 @@ int main(int argc, char** argv) {
   options.error_hook = [&provider](const httpserver::Request& partial, httpserver::Response& r) {
     provider.ServerError(partial, r);
   };
-  auto server = httpserver::Server::Start(
-      options, [&provider](httpserver::Request&& request, httpserver::Respond respond) {
+  return httpserver::ServeUntilSignalled(
+      "fake-sms", options, [&provider](httpserver::Request&& request, httpserver::Respond respond) {
         respond(provider.Handle(request));
       });
-  if (!server.ok()) Fail(std::string(server.status().message()));
-
-  // The one line a test harness waits for; everything else goes to stderr.
-  std::cout << nlohmann::ordered_json{{"listening", bind}, {"port", (*server)->port()}}.dump()
-            << std::endl;
-
-  int signal = 0;
-  sigwait(&stop_signals, &signal);
-  (*server)->Stop();
-  return 0;
 }

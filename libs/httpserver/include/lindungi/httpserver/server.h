@@ -110,4 +110,11 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+// For the small HTTP tools (the fakes in tools/): starts the server, prints
+// {"listening":"<bind>","port":N} on stdout (the line test harnesses wait for), serves until
+// SIGINT or SIGTERM, then stops. Returns the process exit code: 0, or 1 with "<program>: <reason>"
+// on stderr when the server cannot start. Call before starting any other thread (it blocks the
+// two signals for the whole process).
+int ServeUntilSignalled(absl::string_view program, Options options, Handler handler);
+
 }  // namespace lindungi::httpserver
