@@ -8,7 +8,6 @@
 #include <condition_variable>
 #include <mutex>
 #include <system_error>
-#include <thread>
 #include <utility>
 #include <vector>
 
@@ -410,7 +409,6 @@ class SqliteDatabase final : public Database {
       : path_(std::move(path)), options_(options), remove_on_close_(remove_on_close) {}
 
   ~SqliteDatabase() override {
-    StopCheckpointer();
     readers_.clear();
     writer_.reset();  // last: the writer checkpoints and removes the -wal file
     if (remove_on_close_) {
@@ -423,7 +421,6 @@ class SqliteDatabase final : public Database {
         Connection::Open(path_, /*writer=*/true, options_);
     if (!writer.ok()) return writer.status();
     writer_ = std::move(*writer);
-    if (absl::Status c = StartCheckpointer(); !c.ok()) return c;
     // Readers open after the writer has switched the file to WAL (a read-only connection needs
     // the -shm file to exist already).
     for (int i = 0; i < options_.readers; ++i) {
@@ -439,9 +436,8 @@ class SqliteDatabase final : public Database {
   absl::StatusOr<std::unique_ptr<Transaction>> BeginWrite() override {
     {
       std::unique_lock<std::mutex> lock(writer_mu_);
-      // A checkpointer waiting for the writer goes first (it holds it for a moment only).
       if (!writer_free_.wait_for(lock, absl::ToChronoMilliseconds(options_.busy_timeout),
-                                 [&] { return !writer_busy_ && !checkpoint_queued_; })) {
+                                 [&] { return !writer_busy_; })) {
         return absl::UnavailableError(
             absl::StrCat("store: another write transaction held the writer for longer than "
                          "busy_timeout (",
@@ -478,13 +474,12 @@ class SqliteDatabase final : public Database {
 
   std::string backend() const override { return "sqlite"; }
 
-  // `held`: the caller had the writer (else it only wakes the writers it made wait).
-  void ReturnWriter(bool held = true) {
+  void ReturnWriter() {
     {
       std::lock_guard<std::mutex> lock(writer_mu_);
-      if (held) writer_busy_ = false;
+      writer_busy_ = false;
     }
-    writer_free_.notify_all();
+    writer_free_.notify_one();
   }
 
   void ReturnReader(Connection* conn) {
@@ -512,97 +507,16 @@ class SqliteDatabase final : public Database {
     return absl::OkStatus();
   }
 
-  // Checkpoints run on their own connection and thread. SQLite's automatic checkpoint runs in
-  // the commit that crosses the threshold, and its two fsyncs (the WAL, then the database file)
-  // stall that caller for tens of milliseconds: every few hundred commits, one request paid for
-  // everyone's (docs/PERFORMANCE.md, ticket-service). The writer's WAL hook only wakes the
-  // checkpointer. It first copies the WAL while writers go on (PASSIVE: the long part), then
-  // holds the writer for a moment to copy the few frames written meanwhile, so the WAL is fully
-  // checkpointed and the next write starts it again from the beginning (a WAL that is always
-  // being appended to during checkpoints never restarts, and grows without end).
-  static int OnWalCommit(void* self, sqlite3* db, const char* schema, int pages) {
-    auto* store = static_cast<SqliteDatabase*>(self);
-    if (pages >= 4 * store->checkpoint_pages_) {
-      // The checkpointer has fallen far behind (or cannot get the writer): as SQLite would.
-      sqlite3_wal_checkpoint(db, schema);
-    } else if (pages >= store->checkpoint_pages_) {
-      {
-        std::lock_guard<std::mutex> lock(store->checkpoint_mu_);
-        store->checkpoint_wanted_ = true;
-      }
-      store->checkpoint_cv_.notify_one();
-    }
-    return SQLITE_OK;
-  }
-
-  absl::Status StartCheckpointer() {
-    absl::StatusOr<std::unique_ptr<Connection>> conn =
-        Connection::Open(path_, /*writer=*/true, options_);
-    if (!conn.ok()) return conn.status();
-    checkpointer_ = std::move(*conn);
-    checkpoint_pages_ = std::max(options_.wal_autocheckpoint_pages, 100);
-    sqlite3_wal_hook(writer_->db(), &SqliteDatabase::OnWalCommit, this);  // replaces autocheckpoint
-    checkpoint_thread_ = std::thread([this] { CheckpointLoop(); });
-    return absl::OkStatus();
-  }
-
-  void CheckpointLoop() {
-    std::unique_lock<std::mutex> lock(checkpoint_mu_);
-    for (;;) {
-      checkpoint_cv_.wait(lock, [this] { return checkpoint_wanted_ || checkpoint_stop_; });
-      if (checkpoint_stop_) return;
-      checkpoint_wanted_ = false;
-      lock.unlock();
-      // Errors (SQLITE_BUSY, I/O) leave the WAL to the next round or to the writer's fallback.
-      sqlite3_wal_checkpoint_v2(checkpointer_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                nullptr);
-      bool holding = false;
-      {
-        std::unique_lock<std::mutex> writer(writer_mu_);
-        checkpoint_queued_ = true;
-        holding = writer_free_.wait_for(writer, absl::ToChronoMilliseconds(options_.busy_timeout),
-                                        [&] { return !writer_busy_; });
-        checkpoint_queued_ = false;
-        if (holding) writer_busy_ = true;
-      }
-      if (holding) {
-        sqlite3_wal_checkpoint_v2(checkpointer_->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr,
-                                  nullptr);
-      }
-      ReturnWriter(holding);
-      lock.lock();
-    }
-  }
-
-  void StopCheckpointer() {
-    {
-      std::lock_guard<std::mutex> lock(checkpoint_mu_);
-      checkpoint_stop_ = true;
-    }
-    checkpoint_cv_.notify_one();
-    if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
-    checkpointer_.reset();
-  }
-
   const std::string path_;
   const OpenOptions options_;
   const bool remove_on_close_;
-
-  std::unique_ptr<Connection> checkpointer_;
-  int checkpoint_pages_ = 0;
-  std::mutex checkpoint_mu_;
-  std::condition_variable checkpoint_cv_;
-  bool checkpoint_wanted_ = false;  // guarded by checkpoint_mu_
-  bool checkpoint_stop_ = false;    // guarded by checkpoint_mu_
-  std::thread checkpoint_thread_;
 
   // One write transaction at a time. (A flag and a condition variable rather than a
   // std::timed_mutex, which ThreadSanitizer cannot follow.)
   std::unique_ptr<Connection> writer_;
   std::mutex writer_mu_;
   std::condition_variable writer_free_;
-  bool writer_busy_ = false;        // guarded by writer_mu_
-  bool checkpoint_queued_ = false;  // guarded by writer_mu_: the checkpointer waits for the writer
+  bool writer_busy_ = false;  // guarded by writer_mu_
 
   std::vector<std::unique_ptr<Connection>> readers_;
   std::mutex readers_mu_;

@@ -166,8 +166,7 @@ struct OpenOptions {
   Synchronous synchronous = Synchronous::kNormal;
   int writer_cache_kib = 64 * 1024;  // page cache of the writer connection
   int reader_cache_kib = 16 * 1024;  // page cache of each reader connection
-  // Checkpoint the WAL into the database file when it reaches this many pages (4 KiB each), on a
-  // background thread (the commit that crosses the mark does not wait for the fsyncs).
+  // Checkpoint the WAL into the database file when it reaches this many pages (4 KiB each).
   // SQLite's default, 1000, checkpoints (and fsyncs) after almost every bulk-import transaction
   // once an index is random (a blind index): 10000 made such imports 1.5x faster. After a
   // checkpoint the -wal file is truncated to twice this size.
