@@ -127,28 +127,22 @@ absl::Status AccessLog::ListAccess(const v1::ListAccessRequest& request,
       !k.ok()) {
     return k;
   }
-  bool more = false;
-  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<bool> m =
-        ReadPage(tx, sql, params, *limit, [&](const store::Row& r) -> absl::StatusOr<size_t> {
-          v1::AccessEvent* e = response->add_events();
-          e->set_access_id(r.Text(0));
-          SetTime(r.Int(1), e->mutable_at());
-          *e->mutable_actor() = records::ActorFrom(r, 2);
-          e->set_action(static_cast<v1::AccessAction>(r.Int(5)));
-          e->set_citizen_id(r.Text(6));
-          e->set_masked_query(r.Text(7));
-          e->set_reason(r.Text(8));
-          e->set_result(static_cast<v1::AccessResult>(r.Int(9)));
-          e->set_request_id(r.Text(10));
-          return e->ByteSizeLong();
-        });
-    if (!m.ok()) return m.status();
-    more = *m;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (more && response->events_size() > 0) {
+  absl::StatusOr<bool> more =
+      ReadPageIn(db_, sql, params, *limit, [&](const store::Row& r) -> absl::StatusOr<size_t> {
+        v1::AccessEvent* e = response->add_events();
+        e->set_access_id(r.Text(0));
+        SetTime(r.Int(1), e->mutable_at());
+        *e->mutable_actor() = records::ActorFrom(r, 2);
+        e->set_action(static_cast<v1::AccessAction>(r.Int(5)));
+        e->set_citizen_id(r.Text(6));
+        e->set_masked_query(r.Text(7));
+        e->set_reason(r.Text(8));
+        e->set_result(static_cast<v1::AccessResult>(r.Int(9)));
+        e->set_request_id(r.Text(10));
+        return e->ByteSizeLong();
+      });
+  if (!more.ok()) return more.status();
+  if (*more && response->events_size() > 0) {
     const v1::AccessEvent& last = response->events(response->events_size() - 1);
     response->set_next_page_token(KeysetToken(vault_, "access", filters.SerializeAsString(),
                                               ToMs(last.at()), last.access_id()));

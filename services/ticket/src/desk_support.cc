@@ -78,6 +78,20 @@ absl::StatusOr<bool> ReadPage(store::Transaction& tx, absl::string_view sql, sto
   return more;
 }
 
+absl::StatusOr<bool> ReadPageIn(store::Database& db, absl::string_view sql, store::Params params,
+                                int limit,
+                                absl::FunctionRef<absl::StatusOr<size_t>(const store::Row&)> add) {
+  bool more = false;
+  absl::Status s = db.Read([&](store::Transaction& tx) -> absl::Status {
+    absl::StatusOr<bool> m = ReadPage(tx, sql, params, limit, add);
+    if (!m.ok()) return m.status();
+    more = *m;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return more;
+}
+
 absl::Status AppendKeyset(const crypto::PiiVault& vault, absl::string_view token,
                           absl::string_view kind, absl::string_view filters,
                           absl::string_view time_column, absl::string_view id_column, int limit,

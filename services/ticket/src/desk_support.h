@@ -45,6 +45,11 @@ absl::StatusOr<bool> ReadPage(store::Transaction& tx, absl::string_view sql, sto
                               int limit,
                               absl::FunctionRef<absl::StatusOr<size_t>(const store::Row&)> add);
 
+// ReadPage in a read transaction of its own.
+absl::StatusOr<bool> ReadPageIn(store::Database& db, absl::string_view sql, store::Params params,
+                                int limit,
+                                absl::FunctionRef<absl::StatusOr<size_t>(const store::Row&)> add);
+
 // Keyset pagination over (time column, id column): appends to `sql` the condition that starts
 // after the page token's cursor (when `token` is set; INVALID_ARGUMENT when it is not one of
 // `kind` for these `filters`), then ORDER BY both columns and LIMIT limit + 1.

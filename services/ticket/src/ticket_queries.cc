@@ -119,22 +119,16 @@ absl::Status TicketDesk::ListTickets(const v1::ListTicketsRequest& request,
       !k.ok()) {
     return k;
   }
-  bool more = false;
-  absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
-    absl::StatusOr<bool> m =
-        ReadPage(tx, sql, params, *limit, [&](const store::Row& r) -> absl::StatusOr<size_t> {
-          absl::StatusOr<v1::Ticket> t = OpenBody(r.TextView(0), r.BytesView(1));
-          if (!t.ok()) return t.status();
-          Present(*t, now);
-          *response->add_tickets() = *std::move(t);
-          return response->tickets(response->tickets_size() - 1).ByteSizeLong();
-        });
-    if (!m.ok()) return m.status();
-    more = *m;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  if (more && response->tickets_size() > 0) {
+  absl::StatusOr<bool> more =
+      ReadPageIn(db_, sql, params, *limit, [&](const store::Row& r) -> absl::StatusOr<size_t> {
+        absl::StatusOr<v1::Ticket> t = OpenBody(r.TextView(0), r.BytesView(1));
+        if (!t.ok()) return t.status();
+        Present(*t, now);
+        *response->add_tickets() = *std::move(t);
+        return response->tickets(response->tickets_size() - 1).ByteSizeLong();
+      });
+  if (!more.ok()) return more.status();
+  if (*more && response->tickets_size() > 0) {
     const v1::Ticket& last = response->tickets(response->tickets_size() - 1);
     response->set_next_page_token(
         KeysetToken(vault_, "tickets", filters, ToMs(last.sla_due_at()), last.ticket_id()));
