@@ -413,7 +413,8 @@ TEST_F(TicketDeskTest, AThousandEventTicketWithLongTextsPagesCompletelyUnderTheM
   int pages = 0;
   for (;;) {
     tkv1::ListTicketEventsResponse resp;
-    ASSERT_TRUE(desk_->ListTicketEvents(r, &resp).ok());
+    absl::Status listed = desk_->ListTicketEvents(r, &resp);
+    ASSERT_TRUE(listed.ok()) << listed << " on page " << pages + 1;
     EXPECT_LT(resp.ByteSizeLong(), 4u * 1024 * 1024) << "gRPC's default message limit";
     ++pages;
     for (const auto& e : resp.events()) ids.push_back(e.event_id());

@@ -61,10 +61,19 @@ int64_t ToMs(const google::protobuf::Timestamp& t) {
   return t.seconds() * 1000 + t.nanos() / 1000000;
 }
 
+namespace {
+
+// In hex: the payload's fields are separated by newlines, which raw digest bytes can contain
+// (one token in 32 was refused as altered before).
+std::string FiltersDigest(absl::string_view filters) {
+  return crypto::HexEncode(crypto::Sha256(filters).substr(0, 8));
+}
+
+}  // namespace
+
 std::string PageToken(const crypto::PiiVault& vault, absl::string_view kind,
                       absl::string_view filters, absl::string_view cursor) {
-  const std::string payload =
-      absl::StrCat(kind, "\n", crypto::Sha256(filters).substr(0, 8), "\n", cursor);
+  const std::string payload = absl::StrCat(kind, "\n", FiltersDigest(filters), "\n", cursor);
   return crypto::Base64UrlEncode(absl::StrCat(vault.Tag(payload), payload));
 }
 
@@ -79,7 +88,7 @@ absl::StatusOr<std::string> ParsePageToken(const crypto::PiiVault& vault, absl::
   const std::string payload = raw->substr(16);
   if (!crypto::ConstantTimeEquals(raw->substr(0, 16), vault.Tag(payload))) return bad;
   std::vector<std::string> parts = absl::StrSplit(payload, absl::MaxSplits('\n', 2));
-  if (parts.size() != 3 || parts[0] != kind || parts[1] != crypto::Sha256(filters).substr(0, 8)) {
+  if (parts.size() != 3 || parts[0] != kind || parts[1] != FiltersDigest(filters)) {
     return bad;
   }
   return parts[2];
