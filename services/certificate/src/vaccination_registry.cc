@@ -16,10 +16,6 @@
 namespace lindungi::certificate {
 namespace {
 
-constexpr int kMaxRowsPerMessage = 1000;
-constexpr int kDefaultMaxRejects = 10000;
-constexpr int kMaxMaxRejects = 100000;
-
 const absl::TimeZone& Jakarta() {
   static const auto* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));  // WIB
   return *tz;
@@ -202,13 +198,9 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
     actor_ = message.actor().id();
     source_name_ = message.source_name().empty() ? "unnamed import" : message.source_name();
     update_existing_ = message.update_existing();
-    max_rejects_ = message.max_rejects() <= 0 ? kDefaultMaxRejects
-                                              : std::min(message.max_rejects(), kMaxMaxRejects);
+    max_rejects_ = records::MaxRejects(message.max_rejects());
   }
-  if (message.rows_size() > kMaxRowsPerMessage) {
-    return status::InvalidField("rows", "at most 1,000 rows per message");
-  }
-  counts_.set_rows_received(counts_.rows_received() + message.rows_size());
+  if (absl::Status s = records::CountRows(counts_, message.rows_size()); !s.ok()) return s;
 
   const absl::Time now = reg.clock_.Now();
   const absl::CivilDay today = absl::ToCivilDay(now, Jakarta());

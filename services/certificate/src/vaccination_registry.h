@@ -13,6 +13,7 @@
 #include "citizen_directory.h"
 #include "lindungi/certificate/v1/certificate.pb.h"
 #include "lindungi/clock/clock.h"
+#include "lindungi/records/records.h"
 #include "lindungi/store/store.h"
 #include "vaccination_row.h"
 
@@ -58,7 +59,7 @@ class VaccinationRegistry {
     std::string actor_;
     std::string source_name_;
     bool update_existing_ = false;
-    int max_rejects_ = 10000;
+    int max_rejects_ = records::kDefaultMaxRejects;
     v1::ImportVaccinationsResponse counts_;
   };
   std::unique_ptr<Import> StartImport() { return std::unique_ptr<Import>(new Import(*this)); }

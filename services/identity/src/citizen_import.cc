@@ -15,13 +15,6 @@ namespace lindungi::identity {
 
 using namespace registry_support;  // NOLINT: the registry's own vocabulary
 
-namespace {
-
-constexpr int kDefaultMaxRejects = 10000;
-constexpr int kMaxMaxRejects = 100000;
-
-}  // namespace
-
 void CitizenRegistry::Import::Rejected(int64_t line, v1::RowRejectReason reason,
                                        std::string description) {
   records::AddReject(counts_, max_rejects_, line, reason, std::move(description));
@@ -35,13 +28,9 @@ absl::Status CitizenRegistry::Import::Add(const v1::ImportCitizensRequest& messa
     source_name_ = message.source_name().empty() ? "unnamed import" : message.source_name();
     if (source_name_.size() > 200) source_name_.resize(200);
     update_existing_ = message.update_existing();
-    max_rejects_ = message.max_rejects() <= 0 ? kDefaultMaxRejects
-                                              : std::min(message.max_rejects(), kMaxMaxRejects);
+    max_rejects_ = records::MaxRejects(message.max_rejects());
   }
-  if (message.rows_size() > kMaxRowsPerMessage) {
-    return status::InvalidField("rows", "at most 1,000 rows per message");
-  }
-  counts_.set_rows_received(counts_.rows_received() + message.rows_size());
+  if (absl::Status s = records::CountRows(counts_, message.rows_size()); !s.ok()) return s;
 
   // Validation and blind indexes need no lock: done before the write transaction.
   const absl::Time now = reg.clock_.Now();

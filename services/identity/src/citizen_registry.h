@@ -18,6 +18,7 @@
 #include "lindungi/clock/clock.h"
 #include "lindungi/crypto/pii_vault.h"
 #include "lindungi/identity/v1/identity.pb.h"
+#include "lindungi/records/records.h"
 #include "lindungi/store/store.h"
 
 namespace lindungi::identity {
@@ -82,7 +83,7 @@ class CitizenRegistry {
     lindungi::common::v1::Actor actor_;
     std::string source_name_;
     bool update_existing_ = false;
-    int max_rejects_ = 10000;
+    int max_rejects_ = records::kDefaultMaxRejects;
     v1::ImportCitizensResponse counts_;
     std::vector<Pending> pending_;
   };

@@ -24,7 +24,6 @@ inline constexpr size_t kMaxReason = 500;
 inline constexpr size_t kMaxEvidence = 2000;
 inline constexpr size_t kMaxClientRequestId = 128;
 inline constexpr int kMaxResolve = 1000;
-inline constexpr int kMaxRowsPerMessage = 1000;
 
 // Registry dates are calendar days in Indonesia's western time zone (WIB, UTC+7).
 const absl::TimeZone& Jakarta();

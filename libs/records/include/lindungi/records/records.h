@@ -3,6 +3,7 @@
 // How services record who did something and when, the same way in every store and proto:
 // an Actor as three columns (id, role, channel), instants as Unix milliseconds.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -14,6 +15,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "lindungi/common/v1/common.pb.h"
 #include "lindungi/crypto/pii_vault.h"
+#include "lindungi/status/status.h"
 #include "lindungi/store/store.h"
 
 namespace lindungi::records {
@@ -42,6 +44,28 @@ std::string PageToken(const crypto::PiiVault& vault, absl::string_view kind,
                       absl::string_view filters, absl::string_view cursor);
 absl::StatusOr<std::string> ParsePageToken(const crypto::PiiVault& vault, absl::string_view token,
                                            absl::string_view kind, absl::string_view filters);
+
+// Import streams (citizens, vaccinations): rows per stream message, and how many rejected rows
+// a summary lists (the rest are counted).
+inline constexpr int kMaxRowsPerMessage = 1000;
+inline constexpr int kDefaultMaxRejects = 10000;
+inline constexpr int kMaxMaxRejects = 100000;
+
+// The rejects a summary lists for a requested max_rejects (0 or less: the default).
+inline int MaxRejects(int requested) {
+  return requested <= 0 ? kDefaultMaxRejects : std::min(requested, kMaxMaxRejects);
+}
+
+// Counts the rows of one import message in `counts` (an Import*Response); INVALID_ARGUMENT
+// (field rows) for more than kMaxRowsPerMessage, counting nothing.
+template <typename Counts>
+absl::Status CountRows(Counts& counts, int rows) {
+  if (rows > kMaxRowsPerMessage) {
+    return status::InvalidField("rows", "at most 1,000 rows per message");
+  }
+  counts.set_rows_received(counts.rows_received() + rows);
+  return absl::OkStatus();
+}
 
 // Counts a rejected import row in `counts` (an Import*Response: rows_rejected, rejects,
 // rejects_truncated) and keeps its line, reason and description while fewer than `max_rejects`
