@@ -9,9 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "lindungi/certificate/v1/certificate.grpc.pb.h"
+#include "lindungi/http/client.h"
 #include "lindungi/identity/v1/identity.grpc.pb.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
 #include "lindungi/ticket/v1/ticket.grpc.pb.h"
+#include "lindungi/whatsapp/webhook.h"
 #include "support/child_process.h"
 #include "support/grpc_probe.h"
 #include "support/test_env.h"
@@ -141,8 +143,31 @@ TEST_F(SuiteTest, UpServesCtrlCStopsEverythingAndUpWorksAgain) {
   ASSERT_TRUE(challenge.ok()) << challenge.status();
   EXPECT_EQ(*challenge, "4242");
 
+  // A signed message goes through the whole pipeline: the scaffolding acknowledgement reaches
+  // the suite's stand-in for the WhatsApp Cloud API.
+  const std::string body =
+      R"({"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages",)"
+      R"("value":{"messaging_product":"whatsapp","metadata":{"phone_number_id":"100000000000001"},)"
+      R"("messages":[{"from":"6281234567890","id":"wamid.suite-1","timestamp":"1764000000",)"
+      R"("type":"text","text":{"body":"halo"}}]}}]}]})";
+  http::Request post;
+  post.method = "POST";
+  post.url = absl::StrCat("http://127.0.0.1:", base_ + 55, "/webhooks/whatsapp");
+  post.headers = {{"Content-Type", "application/json"},
+                  {"X-Hub-Signature-256",
+                   whatsapp::Sign(ReadFileOrDie(run_dir_ + "/secrets/wa-app-secret"), body)}};
+  post.body = body;
+  absl::StatusOr<http::Response> posted = http::HttpClient().Send(post);
+  ASSERT_TRUE(posted.ok()) << posted.status();
+  EXPECT_EQ(posted->status, 200) << posted->body;
+  const std::string graph = absl::StrCat("http://127.0.0.1:", base_ + 56, "/_control/requests");
+  EXPECT_TRUE(Eventually([&] {
+    absl::StatusOr<std::string> requests = HttpGet(graph);
+    return requests.ok() && requests->find("Terima kasih") != std::string::npos;
+  })) << HttpGet(graph).value_or("fake-graph-api unreachable");
+
   const std::vector<pid_t> pids = RecordedPids();
-  ASSERT_EQ(pids.size(), 6u);  // redis, identity, certificate, otp, ticket and gateway
+  ASSERT_EQ(pids.size(), 7u);  // redis, fake-graph-api, identity, certificate, otp, ticket, gateway
 
   // The gateway follows the event stream; Ctrl-C ends it with UNAVAILABLE (reconnect, resume).
   // The open stream also keeps this process polling, so the services' drains see their

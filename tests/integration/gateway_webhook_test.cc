@@ -34,7 +34,8 @@ class GatewayWebhookTest : public ::testing::Test {
         "lindungi-gateway",
         {"--http_port=0", "--redis=" + redis_->url(),
          "--whatsapp_app_secret_file=" + dir_ + "/app-secret",
-         "--whatsapp_verify_token_file=" + dir_ + "/verify-token", "--bind_host=127.0.0.1"},
+         "--whatsapp_verify_token_file=" + dir_ + "/verify-token", "--bind_host=127.0.0.1",
+         "--workers=0"},  // the webhook alone: these tests read what it queued
         dir_ + "/gateway.log");
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = std::move(*gateway);

@@ -1,6 +1,7 @@
 #include "gateway_server.h"
 
 #include "absl/flags/flag.h"
+#include "ack_handler.h"
 #include "lindungi/config/config.h"
 #include "lindungi/log/log.h"
 
@@ -24,7 +25,85 @@ ABSL_FLAG(absl::Duration, dedupe_ttl, absl::Hours(7 * 24),
           "How long a WhatsApp message id is remembered, so that Meta's redeliveries are not "
           "handled twice");
 
+ABSL_FLAG(int, workers, 4,
+          "Worker threads answering queued messages; 0 runs the webhook only (then no Cloud API "
+          "flags are needed)");
+ABSL_FLAG(std::string, whatsapp_phone_number_id, "",
+          "Required with --workers > 0. The business number's id replies are sent from");
+ABSL_FLAG(std::string, whatsapp_access_token_file, "",
+          "Required with --workers > 0. File with the Cloud API access token (a system user's "
+          "permanent token)");
+ABSL_FLAG(std::string, graph_api_base_url, "https://graph.facebook.com",
+          "The Graph API's base URL (a fake's, in tests)");
+ABSL_FLAG(std::string, graph_api_version, "v21.0", "The Graph API version in every request path");
+ABSL_FLAG(double, graph_messages_per_second, 80,
+          "The business number's send rate (Meta: 80/s by default, up to 1000 when upgraded)");
+ABSL_FLAG(int, graph_max_attempts, 5,
+          "HTTP attempts per Cloud API call, the first included (429, 5xx and throttling codes "
+          "are retried with jittered backoff honouring Retry-After)");
+ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
+          "A message pending this long in a consumer (dead replica, failed attempt) is claimed "
+          "and tried again");
+ABSL_FLAG(absl::Duration, claim_interval, absl::Seconds(5),
+          "How often the workers look for messages to claim");
+ABSL_FLAG(int, max_attempts, 5,
+          "Attempts per message; after that it goes to the dead-letter stream wa:dead and the "
+          "citizen gets an apology");
+ABSL_FLAG(absl::Duration, shed_queue_lag, absl::Seconds(30),
+          "When a message waited longer than this in the queue, the conversation handler is told "
+          "the service is busy (new conversations get \"sedang ramai, coba lagi dalam N "
+          "menit\")");
+ABSL_FLAG(absl::Duration, contact_lock_ttl, absl::Seconds(60),
+          "One contact's messages run one at a time under a lock that expires after this (a "
+          "dead worker's lock frees itself); longer than one message's handling");
+ABSL_FLAG(bool, mark_read, true,
+          "Mark each message read, with the typing indicator, when a worker starts it");
+
 namespace lindungi::gateway {
+namespace {
+
+absl::Status ReadWorkerFlags(GatewayConfig& c) {
+  WorkerOptions& w = c.workers;
+  w.workers = absl::GetFlag(FLAGS_workers);
+  if (w.workers < 0 || w.workers > 256) {
+    return absl::InvalidArgumentError("--workers must be between 0 and 256");
+  }
+  w.claim_idle = absl::GetFlag(FLAGS_claim_idle);
+  w.claim_interval = absl::GetFlag(FLAGS_claim_interval);
+  w.max_attempts = absl::GetFlag(FLAGS_max_attempts);
+  w.shed_queue_lag = absl::GetFlag(FLAGS_shed_queue_lag);
+  w.mark_read = absl::GetFlag(FLAGS_mark_read);
+  w.consumer = DefaultConsumerName();
+  c.queue.lock_ttl = absl::GetFlag(FLAGS_contact_lock_ttl);
+  c.queue.memory = c.ingest.dedupe_ttl;
+  c.queue.stream = c.ingest.stream;
+  if (w.claim_idle < absl::Milliseconds(100) || w.claim_interval < absl::Milliseconds(10)) {
+    return absl::InvalidArgumentError("--claim_idle must be at least 100ms, --claim_interval 10ms");
+  }
+  if (w.max_attempts < 1) return absl::InvalidArgumentError("--max_attempts must be at least 1");
+  if (w.shed_queue_lag <= absl::ZeroDuration() || c.queue.lock_ttl < absl::Seconds(1)) {
+    return absl::InvalidArgumentError(
+        "--shed_queue_lag must be positive and --contact_lock_ttl at least 1s");
+  }
+  if (w.workers == 0) return absl::OkStatus();
+  whatsapp::GraphConfig& g = c.graph;
+  g.phone_number_id = absl::GetFlag(FLAGS_whatsapp_phone_number_id);
+  absl::StatusOr<std::string> token = config::ReadSecretFile(
+      absl::GetFlag(FLAGS_whatsapp_access_token_file), "--whatsapp_access_token_file");
+  if (!token.ok()) return token.status();
+  g.access_token = *std::move(token);
+  g.base_url = absl::GetFlag(FLAGS_graph_api_base_url);
+  g.version = absl::GetFlag(FLAGS_graph_api_version);
+  g.messages_per_second = absl::GetFlag(FLAGS_graph_messages_per_second);
+  g.max_attempts = absl::GetFlag(FLAGS_graph_max_attempts);
+  if (absl::Status valid = whatsapp::ValidateConfig(g); !valid.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        valid.message(), " (from --whatsapp_phone_number_id, --graph_api_*; or run --workers=0)"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 absl::StatusOr<GatewayConfig> GatewayConfigFromFlags() {
   GatewayConfig c;
@@ -59,6 +138,7 @@ absl::StatusOr<GatewayConfig> GatewayConfigFromFlags() {
   if (c.ingest.dedupe_ttl < absl::Hours(1)) {
     return absl::InvalidArgumentError("--dedupe_ttl must be at least 1h (Meta redelivers late)");
   }
+  if (absl::Status workers = ReadWorkerFlags(c); !workers.ok()) return workers;
   return c;
 }
 
@@ -87,15 +167,40 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   s->host_ = std::make_unique<server::ServiceHost>(options);
   // On SIGTERM stop taking webhooks first: Meta retries what is not answered, elsewhere.
   s->host_->OnDrain([http = s->http_.get()] { http->Stop(); });
+  if (config.workers.workers > 0) {
+    if (absl::Status started = s->StartWorkers(config, redis); !started.ok()) return started;
+  }
   if (absl::Status started = s->host_->Start(); !started.ok()) return started;
   redis::RedisPipeline* pipeline = s->redis_.get();
   s->host_->SetReadinessCheck([pipeline] { return pipeline->Ping(); }, absl::Seconds(2));
   return s;
 }
 
+absl::Status GatewayServer::StartWorkers(const GatewayConfig& config,
+                                         const redis::RedisOptions& redis) {
+  absl::StatusOr<std::unique_ptr<whatsapp::GraphClient>> graph =
+      whatsapp::GraphClient::Create(config.graph);
+  if (!graph.ok()) return graph.status();
+  graph_ = *std::move(graph);
+  redis::RedisOptions pool = redis;
+  pool.pool_size = config.workers.workers + 3;  // the reader, the sampler, the workers, spare
+  worker_redis_ = std::make_unique<redis::RedisPool>(pool);
+  queue_ = std::make_unique<InboundQueue>(*worker_redis_, config.queue);
+  handler_ = std::make_unique<AcknowledgeHandler>();  // scaffolding until issue 7
+  WorkerOptions options = config.workers;
+  // A blocking read must come back well inside one Redis round trip's timeout.
+  options.read_block = std::min(options.read_block, redis.command_timeout / 2);
+  workers_ = std::make_unique<InboundWorkers>(*queue_, *graph_, *handler_, options);
+  workers_->Start();
+  // Webhooks stop first (Meta retries them elsewhere), then the workers finish what they hold.
+  host_->OnDrain([workers = workers_.get()] { workers->Stop(); });
+  return absl::OkStatus();
+}
+
 void GatewayServer::Shutdown() {
   if (host_) host_->Shutdown();
   if (http_) http_->Stop();
+  if (workers_) workers_->Stop();
 }
 
 GatewayServer::~GatewayServer() { Shutdown(); }

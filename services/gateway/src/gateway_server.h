@@ -1,14 +1,18 @@
 #pragma once
 
-// The gateway's object graph, part 1 (issue 6): Redis, the webhook ingest and its HTTP server on
-// --http_port, plus the ServiceHost (gRPC health on --health_port for Kubernetes probes,
-// Prometheus on --metrics_port). main() builds it from flags; tests build it in-process. The
-// workers, the WhatsApp client and the agent API join it in the next steps of issues 6 and 7.
+// The gateway's object graph (issue 6): Redis, the webhook ingest and its HTTP server on
+// --http_port, the workers with the WhatsApp Cloud API client and the conversation handler
+// (AcknowledgeHandler, scaffolding until issue 7), plus the ServiceHost (gRPC health on
+// --health_port for Kubernetes probes, Prometheus on --metrics_port). main() builds it from
+// flags; tests build it in-process.
 
 #include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "conversation.h"
+#include "inbound_queue.h"
+#include "inbound_workers.h"
 #include "lindungi/httpserver/server.h"
 #include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
@@ -25,6 +29,9 @@ struct GatewayConfig {
   absl::Duration read_timeout = absl::Seconds(10);  // --http_read_timeout (slow-loris)
   absl::Duration idle_timeout = absl::Seconds(75);  // --http_idle_timeout (keep-alive)
   IngestOptions ingest;                             // --dedupe_ttl
+  QueueOptions queue;                               // --contact_lock_ttl, --dedupe_ttl
+  WorkerOptions workers;        // --workers (0: ingest only), --claim_idle, --max_attempts, …
+  whatsapp::GraphConfig graph;  // --graph_api_*, --whatsapp_phone_number_id, …; unused at 0
 };
 
 absl::StatusOr<GatewayConfig> GatewayConfigFromFlags();
@@ -41,8 +48,14 @@ class GatewayServer {
 
  private:
   GatewayServer() = default;
+  absl::Status StartWorkers(const GatewayConfig& config, const redis::RedisOptions& redis);
   std::unique_ptr<redis::RedisPipeline> redis_;
   std::unique_ptr<WebhookIngest> ingest_;
+  std::unique_ptr<redis::RedisPool> worker_redis_;  // blocking reads need their own connections
+  std::unique_ptr<InboundQueue> queue_;
+  std::unique_ptr<whatsapp::GraphClient> graph_;
+  std::unique_ptr<ConversationHandler> handler_;
+  std::unique_ptr<InboundWorkers> workers_;
   std::unique_ptr<WebhookHttp> webhook_;
   std::unique_ptr<httpserver::Server> http_;
   std::unique_ptr<server::ServiceHost> host_;
