@@ -250,6 +250,23 @@ TEST_F(GatewayWorkersTest, WorkersKeepAnsweringAfterRedisRestarts) {
   EXPECT_EQ(TextsByRecipient().size(), 2u);
 }
 
+TEST_F(GatewayWorkersTest, TheLoadGeneratorGetsOneReplyForEveryWebhookItSent) {
+  // loadgen --mode=reply answers as the Cloud API itself and matches replies to webhooks.
+  const int graph_port = FreePort();
+  auto gateway = GatewayProcess::Start(
+      dir_, redis_->url(),
+      {"--mark_read=false", absl::StrCat("--graph_api_base_url=http://127.0.0.1:", graph_port)});
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  auto load = ChildProcess::Spawn(
+      {BinDir() + "/loadgen", "--mode=reply", "--target=" + (*gateway)->Url("/webhooks/whatsapp"),
+       "--app_secret_file=" + dir_ + "/app-secret", "--connections=4", "--rate=200",
+       "--duration=1s", "--warmup=0s", absl::StrCat("--graph_port=", graph_port)});
+  ASSERT_TRUE(load.ok());
+  EXPECT_EQ((*load)->Wait(absl::Seconds(60)), 0) << (*load)->Output();
+  EXPECT_THAT((*load)->Output(), HasSubstr("reply\t200 replies\tp50 "));
+  EXPECT_THAT((*load)->Output(), ::testing::Not(HasSubstr("missing")));
+}
+
 TEST_F(GatewayWorkersTest, WithoutCloudApiCredentialsTheWorkersRefuseToStartAndSayWhy) {
   WriteFile(dir_ + "/s", "secret");
   auto child = ChildProcess::Spawn({BinDir() + "/lindungi-gateway", "--http_port=0",

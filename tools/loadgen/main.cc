@@ -9,6 +9,14 @@
 // latency is measured from each request's scheduled time, so a stalled server cannot hide its
 // queueing (no coordinated omission). Prints webhooks/s, latency p50/p99/p99.9 and the answers'
 // status codes; exits 1 when any answer was not 200.
+//
+//   loadgen --mode=reply --graph_port=18090 … (the same flags)
+//
+// measures the whole pipeline: loadgen also answers as the WhatsApp Cloud API on --graph_port
+// (start the gateway with --graph_api_base_url=http://127.0.0.1:18090), every webhook comes from
+// its own wa_id, and each reply's arrival is matched to its webhook: reply latency (webhook sent →
+// reply received) p50/p99/p99.9, after waiting up to --drain for the last replies; exits 1 when a
+// reply is missing or came twice.
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,16 +32,25 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "lindungi/config/command_line.h"
 #include "lindungi/config/config.h"
+#include "lindungi/httpserver/server.h"
 #include "lindungi/whatsapp/webhook.h"
 
-ABSL_FLAG(std::string, mode, "ingest", "What to load: ingest (signed webhooks, new message ids)");
+ABSL_FLAG(std::string, mode, "ingest",
+          "What to load: ingest (signed webhooks, new message ids) or reply (the same, and the "
+          "replies received as the Cloud API on --graph_port)");
+ABSL_FLAG(int, graph_port, 18090, "--mode=reply: the port loadgen answers the Cloud API on");
+ABSL_FLAG(absl::Duration, drain, absl::Seconds(10),
+          "--mode=reply: how long to wait for the last replies after the load stops");
 ABSL_FLAG(std::string, target, "http://127.0.0.1:8080/webhooks/whatsapp",
           "The webhook URL (http://host:port/path)");
 ABSL_FLAG(std::string, app_secret_file, "", "Required. File with the app secret to sign with");
@@ -67,6 +84,12 @@ bool ParseTarget(std::string url, Target* t) {
   return !t->host.empty();
 }
 
+// The latency at percentile `p` of sorted microseconds, in milliseconds.
+double Percentile(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * sorted.size()))] / 1000.0;
+}
+
 // A webhook like Meta's text message, with message number `n` in its id.
 std::string Body(uint64_t run, uint64_t n) {
   return absl::StrFormat(
@@ -78,11 +101,84 @@ std::string Body(uint64_t run, uint64_t n) {
       n % 100000000, n % 100000000, run, n);
 }
 
+// The Cloud API's side in --mode=reply: answers /messages like the Graph API and matches each
+// reply to the webhook it answers by its recipient (one wa_id per webhook).
+class Replies {
+ public:
+  // Called as webhook `n` is sent: `from` is the time its latency counts from, `measured` false
+  // during the warm-up (its reply is awaited but not counted).
+  void Expect(uint64_t n, Clock::time_point from, bool measured) {
+    absl::MutexLock lock(&mu_);
+    expected_[n] = {from, measured};
+  }
+
+  void Handle(lindungi::httpserver::Request&& request, lindungi::httpserver::Respond respond) {
+    lindungi::httpserver::Response answer;
+    answer.content_type = "application/json";
+    absl::string_view body = request.body;
+    const size_t to = body.find(R"("to":"62812)");
+    uint64_t n = 0;
+    if (to == absl::string_view::npos || !absl::SimpleAtoi(body.substr(to + 11, 8), &n)) {
+      answer.body = R"({"success":true})";  // a mark-as-read
+      respond(std::move(answer));
+      return;
+    }
+    Arrived(n);
+    answer.body =
+        absl::StrCat(R"({"messaging_product":"whatsapp","contacts":[{"input":"62812)",
+                     body.substr(to + 11, 8), R"(","wa_id":"62812)", body.substr(to + 11, 8),
+                     R"("}],"messages":[{"id":"wamid.R)", n, R"("}]})");
+    respond(std::move(answer));
+  }
+
+  // Waits until every expected reply came, or `deadline`; then prints the report. 0 when every
+  // reply came exactly once.
+  int Report(Clock::time_point deadline) {
+    absl::MutexLock lock(&mu_);
+    auto all_in = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return expected_.empty(); };
+    mu_.AwaitWithDeadline(absl::Condition(&all_in),
+                          absl::Now() + absl::FromChrono(deadline - Clock::now()));
+    std::sort(micros_.begin(), micros_.end());
+    std::printf("reply\t%zu replies\tp50 %.3f ms\tp99 %.3f ms\tp99.9 %.3f ms\n", micros_.size(),
+                Percentile(micros_, 0.5), Percentile(micros_, 0.99), Percentile(micros_, 0.999));
+    if (!expected_.empty()) std::printf("  missing replies: %zu\n", expected_.size());
+    if (twice_ > 0) std::printf("  replies sent twice: %ld\n", static_cast<long>(twice_));
+    return expected_.empty() && twice_ == 0 ? 0 : 1;
+  }
+
+ private:
+  void Arrived(uint64_t n) {
+    const Clock::time_point now = Clock::now();
+    absl::MutexLock lock(&mu_);
+    auto it = expected_.find(n);
+    if (it == expected_.end()) {
+      if (answered_.contains(n)) ++twice_;
+      return;
+    }
+    if (it->second.measured) {
+      micros_.push_back(std::chrono::duration<double, std::micro>(now - it->second.from).count());
+    }
+    expected_.erase(it);
+    answered_.insert(n);
+  }
+
+  absl::Mutex mu_;
+  struct Sent {
+    Clock::time_point from;
+    bool measured;
+  };
+  absl::flat_hash_map<uint64_t, Sent> expected_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_set<uint64_t> answered_ ABSL_GUARDED_BY(mu_);
+  std::vector<double> micros_ ABSL_GUARDED_BY(mu_);
+  int64_t twice_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 class Load {
  public:
   Load(Target target, std::string secret, int connections, double rate, absl::Duration warmup,
-       absl::Duration duration)
-      : target_(std::move(target)),
+       absl::Duration duration, Replies* replies)
+      : replies_(replies),
+        target_(std::move(target)),
         secret_(std::move(secret)),
         connections_(connections),
         rate_(rate),
@@ -139,6 +235,7 @@ class Load {
       request.prepare_payload();
       // Closed loop: latency from the send; open loop: from the scheduled time.
       const Clock::time_point from = load->rate_ > 0 ? due : Clock::now();
+      if (load->replies_ != nullptr) load->replies_->Expect(n, from, from >= load->measure_from_);
       http::async_write(stream, request,
                         [self = shared_from_this(), from](beast::error_code ec, size_t) {
                           if (ec) return self->load->Failed(ec);
@@ -174,12 +271,7 @@ class Load {
 
   int Report() {
     std::sort(micros_.begin(), micros_.end());
-    auto pct = [&](double p) {
-      return micros_.empty()
-                 ? 0.0
-                 : micros_[std::min(micros_.size() - 1, static_cast<size_t>(p * micros_.size()))] /
-                       1000.0;
-    };
+    auto pct = [&](double p) { return Percentile(micros_, p); };
     const double seconds = std::chrono::duration<double>(end_ - measure_from_).count();
     std::printf(
         "%s\t%d connections\t%s\t%zu webhooks\t%.0f webhooks/s\tp50 %.3f ms\tp99 %.3f ms\t"
@@ -197,6 +289,7 @@ class Load {
   }
 
   asio::io_context io_;
+  Replies* const replies_;  // --mode=reply, else null
   const Target target_;
   const std::string secret_;
   const int connections_;
@@ -216,8 +309,9 @@ int main(int argc, char** argv) {
       argc, argv, "loadgen",
       "Load for the gateway's WhatsApp webhook: signed webhooks with new message ids, closed loop "
       "or at --rate; prints webhooks/s and latency percentiles (docs/PERFORMANCE.md).");
-  if (absl::GetFlag(FLAGS_mode) != "ingest") {
-    std::fprintf(stderr, "loadgen: --mode must be ingest (the only mode so far)\n");
+  const std::string mode = absl::GetFlag(FLAGS_mode);
+  if (mode != "ingest" && mode != "reply") {
+    std::fprintf(stderr, "loadgen: --mode must be ingest or reply\n");
     return 2;
   }
   Target target;
@@ -236,7 +330,30 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "loadgen: --connections must be 1..10000 and --rate >= 0\n");
     return 2;
   }
+  Replies replies;
+  std::unique_ptr<lindungi::httpserver::Server> graph;
+  if (mode == "reply") {
+    lindungi::httpserver::Options options;
+    options.bind = "127.0.0.1";
+    options.port = absl::GetFlag(FLAGS_graph_port);
+    options.threads = 1;
+    auto server = lindungi::httpserver::Server::Start(
+        options,
+        [&replies](lindungi::httpserver::Request&& request, lindungi::httpserver::Respond respond) {
+          replies.Handle(std::move(request), std::move(respond));
+        });
+    if (!server.ok()) {
+      std::fprintf(stderr, "loadgen: cannot serve the Cloud API on --graph_port: %s\n",
+                   std::string(server.status().message()).c_str());
+      return 2;
+    }
+    graph = *std::move(server);
+  }
   Load load(target, *secret, connections, absl::GetFlag(FLAGS_rate), absl::GetFlag(FLAGS_warmup),
-            absl::GetFlag(FLAGS_duration));
-  return load.Run();
+            absl::GetFlag(FLAGS_duration), mode == "reply" ? &replies : nullptr);
+  const int ingest = load.Run();
+  if (mode != "reply") return ingest;
+  const int reply =
+      replies.Report(Clock::now() + absl::ToChronoNanoseconds(absl::GetFlag(FLAGS_drain)));
+  return ingest != 0 ? ingest : reply;
 }
