@@ -1,6 +1,12 @@
 // lindungi-gateway as a process with a real redis-server: the webhook's verification handshake,
 // signed deliveries made durable (and deduplicated) before 200, and every refusal (401, 400,
 // 413, 503) enqueuing nothing. Fixtures: ../shared/fixtures/whatsapp (skipped when absent).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
@@ -10,6 +16,7 @@
 #include "lindungi/redis/redis.h"
 #include "lindungi/whatsapp/webhook.h"
 #include "support/child_process.h"
+#include "support/gateway_fixture.h"
 #include "support/redis_server.h"
 #include "support/test_env.h"
 
@@ -18,7 +25,7 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kSecret[] = "test_app_secret";
+constexpr char kSecret[] = "test_app_secret";  // = kGatewayAppSecret, as the fixtures sign
 constexpr char kVerifyToken[] = "verify-me-please";
 
 class GatewayWebhookTest : public ::testing::Test {
@@ -28,24 +35,13 @@ class GatewayWebhookTest : public ::testing::Test {
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = std::move(*redis);
     dir_ = MakeTempDir();
-    WriteFile(dir_ + "/app-secret", kSecret);
-    WriteFile(dir_ + "/verify-token", std::string(kVerifyToken) + "\n");
-    auto gateway = StartService(
-        "lindungi-gateway",
-        {"--http_port=0", "--redis=" + redis_->url(),
-         "--whatsapp_app_secret_file=" + dir_ + "/app-secret",
-         "--whatsapp_verify_token_file=" + dir_ + "/verify-token", "--bind_host=127.0.0.1",
-         "--workers=0"},  // the webhook alone: these tests read what it queued
-        dir_ + "/gateway.log");
+    // The webhook alone (these tests read what it queued), cutting slow clients off after 1 s.
+    auto gateway =
+        GatewayProcess::Start(dir_, redis_->url(), {"--workers=0", "--http_read_timeout=1s"});
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = std::move(*gateway);
-    for (const std::string& line : gateway_.process->Lines()) {
-      if (line.find("webhook listening") == std::string::npos) continue;
-      http_port_ = nlohmann::json::parse(line).at("http_port").get<int>();
-    }
-    ASSERT_GT(http_port_, 0);
-    redis::RedisOptions options = redis_->options();
-    pool_ = std::make_unique<redis::RedisPool>(options);
+    http_port_ = gateway_->http_port();
+    pool_ = std::make_unique<redis::RedisPool>(redis_->options());
   }
 
   std::string Url(const std::string& path) {
@@ -89,7 +85,7 @@ class GatewayWebhookTest : public ::testing::Test {
 
   std::unique_ptr<RedisServer> redis_;
   std::string dir_;
-  ServiceProcess gateway_;
+  std::unique_ptr<GatewayProcess> gateway_;
   int http_port_ = 0;
   std::unique_ptr<redis::RedisPool> pool_;
   http::HttpClient client_;
@@ -130,7 +126,7 @@ TEST_F(GatewayWebhookTest, ASignedDeliveryIsDurableBeforeTheOkAndARedeliveryIsNo
   const std::string statuses = Fixture("statuses_sent_delivered_read.json");
   EXPECT_EQ(PostSigned(statuses).status, 200);
   EXPECT_EQ(Queued(), 3) << "statuses are not messages";
-  const std::string metrics = Scrape(gateway_.metrics_port);
+  const std::string metrics = Scrape(gateway_->metrics_port());
   EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"200\"}"), 4);
   EXPECT_EQ(MetricValue(metrics, "lindungi_whatsapp_messages_total{result=\"queued\"}"), 3);
   EXPECT_EQ(MetricValue(metrics, "lindungi_whatsapp_messages_total{result=\"duplicate\"}"), 1);
@@ -151,7 +147,7 @@ TEST_F(GatewayWebhookTest, RefusedDeliveriesEnqueueNothing) {
   EXPECT_EQ(Queued(), 0);
   EXPECT_EQ(PostSigned(body).status, 200) << "the same body, properly signed";
   EXPECT_EQ(Queued(), 1);
-  const std::string metrics = Scrape(gateway_.metrics_port);
+  const std::string metrics = Scrape(gateway_->metrics_port());
   EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"401\"}"), 3);
   EXPECT_EQ(MetricValue(metrics, "lindungi_webhook_requests_total{code=\"400\"}"), 1);
 }
@@ -169,6 +165,43 @@ TEST_F(GatewayWebhookTest, WithRedisDownMetaIsToldToRetryAndTheRetryIsNotLost) {
   ASSERT_TRUE(redis_->Restart().ok());
   EXPECT_EQ(PostSigned(body).status, 200);
   EXPECT_EQ(Queued(), 1);
+}
+
+// Everything a connection receives until the server closes it (or `limit` passes).
+std::string ReadUntilClosed(int fd, absl::Duration limit) {
+  std::string got;
+  const absl::Time deadline = absl::Now() + limit;
+  char buf[4096];
+  while (absl::Now() < deadline) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()))) <= 0) {
+      break;
+    }
+    const ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<size_t>(n));
+  }
+  return got;
+}
+
+TEST_F(GatewayWebhookTest, ASlowLorisIsCutOffWhileOthersAreServed) {
+  // A client that sends half a request and stalls: it is answered 408 and cut off after
+  // --http_read_timeout (1 s here), and meanwhile a real delivery is served at once.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(http_port_));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string half = "POST /webhooks/whatsapp HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n";
+  ASSERT_EQ(send(fd, half.data(), half.size(), MSG_NOSIGNAL), static_cast<ssize_t>(half.size()));
+  EXPECT_EQ(PostSigned(WebhookBody({{"wamid.loris", "6281100000077"}})).status, 200);
+  const absl::Time start = absl::Now();
+  const std::string answer = ReadUntilClosed(fd, absl::Seconds(10));
+  close(fd);
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 408")) << "the stalled request was not cut off";
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(Queued(), 1);  // only the real delivery
 }
 
 TEST_F(GatewayWebhookTest, TheLoadGeneratorsWebhooksAreAllAcceptedAndQueued) {
