@@ -258,6 +258,19 @@ TEST_F(GraphClientTest, TheRateLimitSpacesSends) {
   EXPECT_EQ(fake_->Requests().size(), 5u);
 }
 
+TEST_F(GraphClientTest, ReadReceiptsAreBestEffortOutsideTheRateLimit) {
+  auto client = MakeClient([](GraphConfig& c) {
+    c.messages_per_second = 10;
+    c.burst = 1;
+  });
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(client->MarkRead("wamid.X").ok());
+  EXPECT_THAT(Sleeps(), ElementsAre()) << "read receipts waited for the message rate limit";
+  fake_->Inject({{"status", 503}});
+  EXPECT_EQ(client->MarkRead("wamid.Y").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(fake_->Requests().size(), 4u) << "a failed read receipt was retried";
+  EXPECT_THAT(Sleeps(), ElementsAre());
+}
+
 TEST_F(GraphClientTest, MediaIsUploadedOnceAndReusedUntilItAges) {
   int loads = 0;
   const std::string pdf = "%PDF-1.7\n\x01\x02 certificate bytes \r\n--not-a-boundary\r\n";

@@ -160,7 +160,8 @@ GraphClient::GraphClient(GraphConfig config, const clock::Clock& clock, Sleeper 
 
 absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path,
                                        const std::string& content_type, std::string body,
-                                       absl::Duration timeout, bool rate_limited) {
+                                       absl::Duration timeout, bool rate_limited,
+                                       int max_attempts) {
   http::Request request;
   request.method = "POST";
   request.url =
@@ -221,7 +222,7 @@ absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path
       }
       wait = http::RetryAfter(*response, std::min(Jitter(backoff), config_.max_backoff));
     }
-    if (attempt >= config_.max_attempts) break;
+    if (attempt >= max_attempts) break;
     if (clock_.Now() - start + wait > config_.max_total) break;
     log::Info("whatsapp: graph api retry",
               {{"kind", kind},
@@ -240,7 +241,7 @@ absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path
 
 absl::StatusOr<Json> GraphClient::PostMessage(const char* kind, const Json& body) {
   return Post(kind, "messages", "application/json", body.dump(), config_.request_timeout,
-              /*rate_limited=*/true);
+              /*rate_limited=*/true, config_.max_attempts);
 }
 
 absl::StatusOr<std::string> GraphClient::SendBody(const char* kind, absl::StatusOr<Json> body) {
@@ -285,7 +286,11 @@ absl::StatusOr<std::string> GraphClient::SendTemplate(const std::string& to,
 absl::Status GraphClient::MarkRead(const std::string& message_id, bool typing_indicator) {
   absl::StatusOr<Json> body = MarkReadBody(message_id, typing_indicator);
   if (!body.ok()) return body.status();
-  return PostMessage("read", *body).status();
+  // Best effort: a read receipt is not a message (outside the rate limit) and is not worth
+  // delaying the reply for (one attempt).
+  return Post("read", "messages", "application/json", body->dump(), config_.request_timeout,
+              /*rate_limited=*/false, /*max_attempts=*/1)
+      .status();
 }
 
 absl::StatusOr<std::string> GraphClient::UploadMedia(const MediaFile& file) {
@@ -315,7 +320,7 @@ absl::StatusOr<std::string> GraphClient::UploadMedia(const MediaFile& file) {
 
   absl::StatusOr<Json> answer =
       Post("media", "media", absl::StrCat("multipart/form-data; boundary=", boundary),
-           std::move(body), config_.upload_timeout, /*rate_limited=*/false);
+           std::move(body), config_.upload_timeout, /*rate_limited=*/false, config_.max_attempts);
   if (!answer.ok()) return answer.status();
   if (answer->is_object() && answer->contains("id") && (*answer)["id"].is_string()) {
     return (*answer)["id"].get<std::string>();

@@ -91,6 +91,8 @@ class GraphClient {
   absl::StatusOr<std::string> SendList(const std::string& to, const ListMessage& message);
   absl::StatusOr<std::string> SendDocument(const std::string& to, const DocumentMessage& message);
   absl::StatusOr<std::string> SendTemplate(const std::string& to, const TemplateMessage& message);
+  // Best effort: outside the rate limit (a read receipt is not a message) and one attempt only,
+  // so that it never delays the reply that follows.
   absl::Status MarkRead(const std::string& message_id, bool typing_indicator = true);
 
   // Uploads a file (POST /{version}/{phone_number_id}/media, multipart) and answers its media id.
@@ -112,7 +114,7 @@ class GraphClient {
   absl::StatusOr<nlohmann::json> PostMessage(const char* kind, const nlohmann::json& body);
   absl::StatusOr<nlohmann::json> Post(const char* kind, const std::string& path,
                                       const std::string& content_type, std::string body,
-                                      absl::Duration timeout, bool rate_limited);
+                                      absl::Duration timeout, bool rate_limited, int max_attempts);
   // Sends a built (or refused) message body and answers the wamid.
   absl::StatusOr<std::string> SendBody(const char* kind, absl::StatusOr<nlohmann::json> body);
 
