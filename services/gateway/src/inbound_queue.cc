@@ -104,9 +104,23 @@ const redis::Reply* Field(const redis::Reply& map, absl::string_view name) {
   return nullptr;
 }
 
+// A stream id as (milliseconds, sequence).
+std::pair<int64_t, int64_t> StreamIdParts(const std::string& id) {
+  int64_t seq = 0;
+  const size_t dash = id.find('-');
+  if (dash != std::string::npos) (void)absl::SimpleAtoi(id.substr(dash + 1), &seq);
+  return {StreamIdMillis(id), seq};
+}
+
+// The earlier of two stream ids.
 std::string MinStreamId(const std::string& a, const std::string& b) {
-  const int64_t ma = StreamIdMillis(a), mb = StreamIdMillis(b);
-  return ma <= mb ? a : b;
+  return StreamIdParts(a) <= StreamIdParts(b) ? a : b;
+}
+
+// The smallest id after `id` (XTRIM MINID keeps ids at or above it).
+std::string NextStreamId(const std::string& id) {
+  const auto [ms, seq] = StreamIdParts(id);
+  return absl::StrCat(ms, "-", seq + 1);
 }
 
 }  // namespace
@@ -253,7 +267,7 @@ absl::Status InboundQueue::Trim(absl::Time now) {
   if (!groups.ok()) return groups.status();
   for (const redis::Reply& g : groups->elements) {  // what any group has not read stays
     if (const redis::Reply* last = Field(g, "last-delivered-id")) {
-      min_id = MinStreamId(min_id, last->str);
+      min_id = MinStreamId(min_id, NextStreamId(last->str));
     }
     const redis::Reply* name = Field(g, "name");
     if (name == nullptr) continue;
@@ -263,7 +277,7 @@ absl::Status InboundQueue::Trim(absl::Time now) {
       min_id = MinStreamId(min_id, pending->elements[1].str);  // nor what is pending
     }
   }
-  return redis_.Command({"XTRIM", options_.stream, "MINID", "~", min_id}).status();
+  return redis_.Command({"XTRIM", options_.stream, "MINID", min_id}).status();
 }
 
 }  // namespace lindungi::gateway
