@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
       "lindungi-gateway receives the WhatsApp Cloud API webhook (GET|POST /webhooks/whatsapp on "
       "--http_port) and makes every message durable in Redis before answering "
       "(DESIGN.md \"The gateway pipeline\").");
-  absl::StatusOr<gateway::GatewayConfig> config = gateway::GatewayConfigFromFlags();
+  absl::StatusOr<gateway::GatewayConfig> config = gateway::GatewayConfigFromFlags(process.env);
   if (!config.ok()) config::ExitBadConfig(process.program, config.status());
   absl::StatusOr<server::ServerOptions> options = server::ServerOptionsFromFlags();
   if (!options.ok()) config::ExitBadConfig(process.program, options.status());

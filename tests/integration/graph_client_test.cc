@@ -152,6 +152,22 @@ TEST_F(GraphClientTest, EveryMessageKindArrivesAsTheFixturesWithTheToken) {
   EXPECT_TRUE(Sleeps().empty());  // six sends fit in the default burst
 }
 
+TEST_F(GraphClientTest, AnAuthenticationTemplateCarriesTheCodeInItsBodyAndCopyButton) {
+  TemplateMessage otp{"lindungi_otp", "id", {"482913"}};
+  otp.copy_code = "482913";
+  ASSERT_TRUE(client_->SendTemplate(kTo, otp).ok());
+  const Json requests = fake_->Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0]["json"]["template"], Json::parse(R"({
+    "name": "lindungi_otp", "language": {"code": "id"},
+    "components": [{"type": "body", "parameters": [{"type": "text", "text": "482913"}]},
+                   {"type": "button", "sub_type": "url", "index": "0",
+                    "parameters": [{"type": "text", "text": "482913"}]}]})"));
+  otp.copy_code = std::string(16, '1');
+  EXPECT_EQ(client_->SendTemplate(kTo, otp).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(fake_->Requests().size(), 1u) << "a broken limit sends nothing";
+}
+
 TEST_F(GraphClientTest, A429IsRetriedAfterItsRetryAfter) {
   fake_->Inject({{"status", 429}, {"code", 130429}, {"retry_after", 3}});
   auto wamid = client_->SendText(kTo, {"Halo"});

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "lindungi/otp/v1/otp.grpc.pb.h"
 #include "support/child_process.h"
+#include "support/fake_graph.h"
 #include "support/fake_sms.h"
 #include "support/grpc_probe.h"
 #include "support/redis_server.h"
@@ -268,6 +269,47 @@ TEST_F(OtpProcessTest, HttpProviderDoesNotRetryPermanentRefusals) {
   EXPECT_EQ((*sms)->Stats()["rejected"], 1) << "a 4xx must not be retried";
   EXPECT_TRUE((*sms)->Messages().empty());
   EXPECT_THAT(svc->process->Output(), Not(HasSubstr("wrong-key")));
+}
+
+TEST_F(OtpProcessTest, WhatsAppProviderSendsTheAuthenticationTemplateAndCountsRefusals) {
+  StartRedis();
+  auto graph = FakeGraph::Start(dir_, "graph-token");
+  ASSERT_TRUE(graph.ok()) << graph.status();
+  WriteFile(dir_ + "/graph.token", "graph-token\n");
+  WriteFile(dir_ + "/phones.txt", "081234567890\n081298765432\n");
+  std::vector<std::string> flags = BaseFlags();
+  flags.insert(flags.end(), {"--redis=" + redis_->url(), "--sms_provider=whatsapp",
+                             "--graph_api_base_url=" + (*graph)->base_url(),
+                             "--whatsapp_phone_number_id=106540352242922",
+                             "--whatsapp_access_token_file=" + dir_ + "/graph.token",
+                             "--whatsapp_otp_template=lindungi_kode"});
+  auto svc = StartService("lindungi-otp", flags);
+  ASSERT_TRUE(svc.ok()) << svc.status();
+  auto stub = Stub(*svc);
+  ASSERT_TRUE(Request(*stub, kPhone).ok());
+  ASSERT_TRUE(Eventually([&] { return (*graph)->Requests().size() == 1; }));
+  const nlohmann::json sent = (*graph)->Requests()[0]["json"];
+  EXPECT_EQ(sent["to"], "6281234567890");
+  EXPECT_EQ(sent["template"]["name"], "lindungi_kode");
+  EXPECT_EQ(sent["template"]["language"]["code"], "id");
+  const std::string code = sent["template"]["components"][0]["parameters"][0]["text"];
+  EXPECT_EQ(sent["template"]["components"][1]["parameters"][0]["text"], code);
+  EXPECT_EQ(Verify(*stub, code), v1::VERIFY_OUTCOME_VERIFIED);
+  EXPECT_TRUE(Eventually([&] {
+    return MetricValue(Scrape(svc->metrics_port),
+                       "lindungi_otp_delivered_total{provider=\"whatsapp\"}") == 1;
+  }));
+
+  // A number that is not on WhatsApp: refused once (131026 is never retried), and counted.
+  (*graph)->Inject({{"status", 400}, {"code", 131026}});
+  ASSERT_TRUE(Request(*stub, "+6281298765432").ok());
+  EXPECT_TRUE(Eventually([&] {
+    return MetricValue(Scrape(svc->metrics_port),
+                       "lindungi_otp_delivery_failures_total{provider=\"whatsapp\",reason="
+                       "\"graph_131026\"}") == 1;
+  }));
+  EXPECT_EQ((*graph)->Requests().size(), 2u);
+  EXPECT_THAT(svc->process->Output(), Not(HasSubstr(code)));
 }
 
 }  // namespace

@@ -32,9 +32,9 @@ class RecordingDispatcher final : public otp::CodeDispatcher {
     std::string e164;
     std::string text;
   };
-  void Dispatch(std::string e164, std::string text) override {
+  void Dispatch(otp::CodeMessage message) override {
     std::lock_guard<std::mutex> lock(mu_);
-    sent_.push_back({std::move(e164), std::move(text)});
+    sent_.push_back({std::move(message.e164), std::move(message.text)});
   }
   std::vector<Sent> sent() {
     std::lock_guard<std::mutex> lock(mu_);

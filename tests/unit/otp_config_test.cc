@@ -44,7 +44,11 @@ TEST(OtpConfigTest, RefusesUnsafeOrNonsensicalSettings) {
       {[](OtpConfig& c) { c.limits.global_limit = 0; }, "--otp_*_limit"},
       {[](OtpConfig& c) { c.limits.phone_window = absl::ZeroDuration(); }, "--otp_*_window"},
       {[](OtpConfig& c) { c.delivery.provider = Provider::kHttp; }, "--sms_url"},
-      {[](OtpConfig& c) { c.delivery.provider = Provider::kWhatsApp; }, "not available yet"},
+      {[](OtpConfig& c) {
+         c.delivery.provider = Provider::kWhatsApp;
+         c.delivery.whatsapp_template.clear();
+       },
+       "--whatsapp_otp_template"},
       {[](OtpConfig& c) { c.delivery.threads = 0; }, "--delivery_threads"},
   };
   for (const Case& test : cases) {

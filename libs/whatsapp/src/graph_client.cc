@@ -40,12 +40,8 @@ bool Retryable(long http_status, std::optional<int> code) {
 
 // The `code` label: a fixed set, so a new Graph code cannot grow the series without bound.
 std::string CodeLabel(long http_status, std::optional<int> code) {
-  static const auto* known = new absl::flat_hash_set<int>{
-      1,      2,      4,      10,     100,    190,    368,    130429, 130472, 131000, 131005,
-      131008, 131009, 131021, 131026, 131031, 131042, 131045, 131047, 131051, 131052, 131053,
-      131056, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 133010};
   if (!code) return http_status >= 500 ? "http_5xx" : "http_4xx";
-  return known->contains(*code) ? absl::StrCat(*code) : "other";
+  return GraphCodeLabel(*code);
 }
 
 void Count(const char* kind, const std::string& code) {
@@ -97,6 +93,14 @@ std::string HeaderSafe(absl::string_view value) {
 }
 
 }  // namespace
+
+std::string GraphCodeLabel(int code) {
+  static const auto* known = new absl::flat_hash_set<int>{
+      1,      2,      4,      10,     100,    190,    368,    130429, 130472, 131000, 131005,
+      131008, 131009, 131021, 131026, 131031, 131042, 131045, 131047, 131051, 131052, 131053,
+      131056, 132000, 132001, 132005, 132007, 132012, 132015, 132016, 133010};
+  return known->contains(code) ? absl::StrCat(code) : "other";
+}
 
 std::optional<int> GraphCodeOf(const absl::Status& status) {
   std::optional<std::string> text = status::MetadataOf(status, kCodeKey);

@@ -176,6 +176,18 @@ absl::StatusOr<Json> TemplateBody(const std::string& to, const TemplateMessage& 
     }
     tmpl["components"] = Json::array({{{"type", "body"}, {"parameters", std::move(parameters)}}});
   }
+  if (!message.copy_code.empty()) {
+    if (Utf8Length(message.copy_code) > kMaxCopyCode) {
+      return status::InvalidField("template.copy_code", "is longer than 15 characters");
+    }
+    // Meta's authentication templates: the copy-code (or one-tap) button is button 0, a "url"
+    // button whose parameter is the code.
+    tmpl["components"].push_back(
+        {{"type", "button"},
+         {"sub_type", "url"},
+         {"index", "0"},
+         {"parameters", Json::array({{{"type", "text"}, {"text", message.copy_code}}})}});
+  }
   Json body = Envelope(to, "template");
   body["template"] = std::move(tmpl);
   return body;

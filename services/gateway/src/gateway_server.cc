@@ -4,6 +4,7 @@
 #include "ack_handler.h"
 #include "lindungi/config/config.h"
 #include "lindungi/log/log.h"
+#include "lindungi/whatsapp/graph_flags.h"
 
 ABSL_FLAG(int, http_port, 8080,
           "Port of the WhatsApp webhook (GET|POST /webhooks/whatsapp, /healthz, /readyz); 0 "
@@ -28,19 +29,6 @@ ABSL_FLAG(absl::Duration, dedupe_ttl, absl::Hours(7 * 24),
 ABSL_FLAG(int, workers, 4,
           "Worker threads answering queued messages; 0 runs the webhook only (then no Cloud API "
           "flags are needed)");
-ABSL_FLAG(std::string, whatsapp_phone_number_id, "",
-          "Required with --workers > 0. The business number's id replies are sent from");
-ABSL_FLAG(std::string, whatsapp_access_token_file, "",
-          "Required with --workers > 0. File with the Cloud API access token (a system user's "
-          "permanent token)");
-ABSL_FLAG(std::string, graph_api_base_url, "https://graph.facebook.com",
-          "The Graph API's base URL (a fake's, in tests)");
-ABSL_FLAG(std::string, graph_api_version, "v21.0", "The Graph API version in every request path");
-ABSL_FLAG(double, graph_messages_per_second, 80,
-          "The business number's send rate (Meta: 80/s by default, up to 1000 when upgraded)");
-ABSL_FLAG(int, graph_max_attempts, 5,
-          "HTTP attempts per Cloud API call, the first included (429, 5xx and throttling codes "
-          "are retried with jittered backoff honouring Retry-After)");
 ABSL_FLAG(absl::Duration, claim_idle, absl::Seconds(30),
           "A message pending this long in a consumer (dead replica, failed attempt) is claimed "
           "and tried again");
@@ -62,7 +50,7 @@ ABSL_FLAG(bool, mark_read, true,
 namespace lindungi::gateway {
 namespace {
 
-absl::Status ReadWorkerFlags(GatewayConfig& c) {
+absl::Status ReadWorkerFlags(bool production, GatewayConfig& c) {
   WorkerOptions& w = c.workers;
   w.workers = absl::GetFlag(FLAGS_workers);
   if (w.workers < 0 || w.workers > 256) {
@@ -86,26 +74,19 @@ absl::Status ReadWorkerFlags(GatewayConfig& c) {
         "--shed_queue_lag must be positive and --contact_lock_ttl at least 1s");
   }
   if (w.workers == 0) return absl::OkStatus();
-  whatsapp::GraphConfig& g = c.graph;
-  g.phone_number_id = absl::GetFlag(FLAGS_whatsapp_phone_number_id);
-  absl::StatusOr<std::string> token = config::ReadSecretFile(
-      absl::GetFlag(FLAGS_whatsapp_access_token_file), "--whatsapp_access_token_file");
-  if (!token.ok()) return token.status();
-  g.access_token = *std::move(token);
-  g.base_url = absl::GetFlag(FLAGS_graph_api_base_url);
-  g.version = absl::GetFlag(FLAGS_graph_api_version);
-  g.messages_per_second = absl::GetFlag(FLAGS_graph_messages_per_second);
-  g.max_attempts = absl::GetFlag(FLAGS_graph_max_attempts);
-  if (absl::Status valid = whatsapp::ValidateConfig(g); !valid.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        valid.message(), " (from --whatsapp_phone_number_id, --graph_api_*; or run --workers=0)"));
+  absl::StatusOr<whatsapp::GraphConfig> graph = whatsapp::GraphConfigFromFlags(production);
+  if (!graph.ok()) {
+    return absl::Status(graph.status().code(), absl::StrCat(graph.status().message(),
+                                                            "; or run the webhook alone with "
+                                                            "--workers=0"));
   }
+  c.graph = *std::move(graph);
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::StatusOr<GatewayConfig> GatewayConfigFromFlags() {
+absl::StatusOr<GatewayConfig> GatewayConfigFromFlags(config::Env env) {
   GatewayConfig c;
   absl::StatusOr<std::string> secret = config::ReadSecretFile(
       absl::GetFlag(FLAGS_whatsapp_app_secret_file), "--whatsapp_app_secret_file");
@@ -138,7 +119,8 @@ absl::StatusOr<GatewayConfig> GatewayConfigFromFlags() {
   if (c.ingest.dedupe_ttl < absl::Hours(1)) {
     return absl::InvalidArgumentError("--dedupe_ttl must be at least 1h (Meta redelivers late)");
   }
-  if (absl::Status workers = ReadWorkerFlags(c); !workers.ok()) return workers;
+  if (absl::Status workers = ReadWorkerFlags(env == config::Env::kProduction, c); !workers.ok())
+    return workers;
   return c;
 }
 

@@ -13,6 +13,7 @@
 #include "conversation.h"
 #include "inbound_queue.h"
 #include "inbound_workers.h"
+#include "lindungi/config/config.h"
 #include "lindungi/httpserver/server.h"
 #include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
@@ -34,7 +35,7 @@ struct GatewayConfig {
   whatsapp::GraphConfig graph;  // --graph_api_*, --whatsapp_phone_number_id, …; unused at 0
 };
 
-absl::StatusOr<GatewayConfig> GatewayConfigFromFlags();
+absl::StatusOr<GatewayConfig> GatewayConfigFromFlags(config::Env env);
 
 class GatewayServer {
  public:

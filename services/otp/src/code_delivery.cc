@@ -8,6 +8,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "lindungi/log/log.h"
 #include "lindungi/status/status.h"
@@ -34,7 +35,9 @@ absl::Duration Jitter(absl::Duration d) {
 HttpSmsSender::HttpSmsSender(const DeliveryConfig& config, Sleeper sleep)
     : config_(config), sleep_(std::move(sleep)), client_(config.threads) {}
 
-absl::Status HttpSmsSender::Send(const std::string& e164, const std::string& text) {
+absl::Status HttpSmsSender::Send(const CodeMessage& message) {
+  const std::string& e164 = message.e164;
+  const std::string& text = message.text;
   http::Request request;
   request.method = "POST";
   request.url = config_.sms_url;
@@ -76,10 +79,36 @@ absl::StatusOr<std::unique_ptr<CodeSender>> MakeSender(const DeliveryConfig& con
       if (!outbox.ok()) return outbox.status();
       return std::unique_ptr<CodeSender>(std::move(*outbox));
     }
-    case Provider::kWhatsApp:
-      break;
+    case Provider::kWhatsApp: {
+      absl::StatusOr<std::unique_ptr<whatsapp::GraphClient>> graph =
+          whatsapp::GraphClient::Create(config.graph);
+      if (!graph.ok()) return graph.status();
+      return std::make_unique<WhatsAppCodeSender>(*std::move(graph), config.whatsapp_template,
+                                                  config.whatsapp_language);
+    }
   }
-  return absl::UnimplementedError("--sms_provider=whatsapp is not available yet");
+  return absl::InternalError("unknown --sms_provider");
+}
+
+WhatsAppCodeSender::WhatsAppCodeSender(std::unique_ptr<whatsapp::GraphClient> graph,
+                                       std::string template_name, std::string language)
+    : graph_(std::move(graph)),
+      template_name_(std::move(template_name)),
+      language_(std::move(language)) {}
+
+absl::Status WhatsAppCodeSender::Send(const CodeMessage& message) {
+  whatsapp::TemplateMessage otp;
+  otp.name = template_name_;
+  otp.language = language_;
+  otp.body_parameters = {message.code};
+  otp.copy_code = message.code;
+  const std::string to = absl::StrCat(absl::StripPrefix(message.e164, "+"));  // a wa_id
+  absl::StatusOr<std::string> sent = graph_->SendTemplate(to, otp);
+  if (sent.ok()) return absl::OkStatus();
+  const std::optional<int> code = whatsapp::GraphCodeOf(sent.status());
+  return Failure(sent.status().code(),
+                 absl::StrCat("graph_", code ? whatsapp::GraphCodeLabel(*code) : "transport"),
+                 "the WhatsApp Cloud API did not take the code");
 }
 
 absl::StatusOr<std::unique_ptr<OutboxSender>> OutboxSender::Open(const std::string& path) {
@@ -93,11 +122,11 @@ absl::StatusOr<std::unique_ptr<OutboxSender>> OutboxSender::Open(const std::stri
 
 OutboxSender::~OutboxSender() { ::close(fd_); }
 
-absl::Status OutboxSender::Send(const std::string& e164, const std::string& text) {
+absl::Status OutboxSender::Send(const CodeMessage& message) {
   const std::string line =
       nlohmann::json{{"ts", absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone())},
-                     {"to", e164},
-                     {"message", text}}
+                     {"to", message.e164},
+                     {"message", message.text}}
           .dump() +
       "\n";
   std::lock_guard<std::mutex> lock(mu_);
@@ -113,12 +142,12 @@ DeliveryQueue::DeliveryQueue(CodeSender& sender, OtpMetrics& metrics, int thread
       metrics_(metrics),
       pool_("otp_delivery", threads, static_cast<size_t>(capacity)) {}
 
-void DeliveryQueue::Dispatch(std::string e164, std::string text) {
+void DeliveryQueue::Dispatch(CodeMessage message) {
   std::string request_id = log::CurrentRequestId();
-  const bool queued = pool_.TrySubmit(
-      [this, e164 = std::move(e164), text = std::move(text), request_id = std::move(request_id)] {
+  const bool queued =
+      pool_.TrySubmit([this, message = std::move(message), request_id = std::move(request_id)] {
         log::RequestIdScope scope(request_id);
-        const absl::Status sent = sender_.Send(e164, text);
+        const absl::Status sent = sender_.Send(message);
         if (sent.ok()) {
           metrics_.Delivered(sender_.provider());
           log::Debug("code delivered", {{"provider", sender_.provider()}});

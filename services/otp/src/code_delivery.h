@@ -12,17 +12,26 @@
 #include "absl/time/time.h"
 #include "lindungi/http/client.h"
 #include "lindungi/server/worker_pool.h"
+#include "lindungi/whatsapp/graph_client.h"
 #include "otp_config.h"
 #include "otp_metrics.h"
 
 namespace lindungi::otp {
 
-// Sends one text to one number. A failure carries its metrics reason as the ErrorInfo reason
-// (status::ReasonOf): http_4xx, http_5xx, http_429, transport, write_failed.
+// One code for one number: the digits (for a WhatsApp authentication template) and the text an
+// SMS carries. Secret: never logged.
+struct CodeMessage {
+  std::string e164;
+  std::string code;
+  std::string text;
+};
+
+// Sends one code to one number. A failure carries its metrics reason as the ErrorInfo reason
+// (status::ReasonOf): http_4xx, http_5xx, http_429, transport, write_failed, graph_<code>.
 class CodeSender {
  public:
   virtual ~CodeSender() = default;
-  virtual absl::Status Send(const std::string& e164, const std::string& text) = 0;
+  virtual absl::Status Send(const CodeMessage& message) = 0;
   virtual std::string provider() const = 0;
 };
 
@@ -32,7 +41,7 @@ class HttpSmsSender final : public CodeSender {
  public:
   using Sleeper = std::function<void(absl::Duration)>;
   HttpSmsSender(const DeliveryConfig& config, Sleeper sleep = absl::SleepFor);
-  absl::Status Send(const std::string& e164, const std::string& text) override;
+  absl::Status Send(const CodeMessage& message) override;
   std::string provider() const override { return "http"; }
 
  private:
@@ -46,7 +55,7 @@ class OutboxSender final : public CodeSender {
  public:
   static absl::StatusOr<std::unique_ptr<OutboxSender>> Open(const std::string& path);
   ~OutboxSender() override;
-  absl::Status Send(const std::string& e164, const std::string& text) override;
+  absl::Status Send(const CodeMessage& message) override;
   std::string provider() const override { return "outbox"; }
 
  private:
@@ -55,11 +64,28 @@ class OutboxSender final : public CodeSender {
   int fd_;
 };
 
+// The WhatsApp Cloud API: an authentication template (--whatsapp_otp_template, approved by Meta
+// in the "authentication" category) with the code as its body parameter and copy-code button.
+// The client retries throttling and 5xx; a refusal's reason is graph_<code> (e.g. graph_131026
+// for a number not on WhatsApp), or graph_transport.
+class WhatsAppCodeSender final : public CodeSender {
+ public:
+  WhatsAppCodeSender(std::unique_ptr<whatsapp::GraphClient> graph, std::string template_name,
+                     std::string language);
+  absl::Status Send(const CodeMessage& message) override;
+  std::string provider() const override { return "whatsapp"; }
+
+ private:
+  std::unique_ptr<whatsapp::GraphClient> graph_;
+  const std::string template_name_;
+  const std::string language_;
+};
+
 // Hands a message over for delivery without waiting for it.
 class CodeDispatcher {
  public:
   virtual ~CodeDispatcher() = default;
-  virtual void Dispatch(std::string e164, std::string text) = 0;
+  virtual void Dispatch(CodeMessage message) = 0;
 };
 
 // Delivers on a bounded pool of threads; a full queue drops the delivery (counted, logged), and
@@ -67,7 +93,7 @@ class CodeDispatcher {
 class DeliveryQueue final : public CodeDispatcher {
  public:
   DeliveryQueue(CodeSender& sender, OtpMetrics& metrics, int threads, int capacity);
-  void Dispatch(std::string e164, std::string text) override;
+  void Dispatch(CodeMessage message) override;
   void Shutdown() { pool_.Shutdown(); }
 
  private:

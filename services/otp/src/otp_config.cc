@@ -2,6 +2,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "lindungi/whatsapp/graph_flags.h"
 
 ABSL_FLAG(std::string, otp_pepper_file, "",
           "Required. File with the server pepper (at least 32 bytes) that keys the code HMACs "
@@ -40,6 +41,10 @@ ABSL_FLAG(int, sms_max_attempts, 3,
           "http provider: attempts per message on 5xx, 429 or network errors");
 ABSL_FLAG(absl::Duration, sms_retry_backoff, absl::Milliseconds(200),
           "http provider: first retry delay; doubles per retry, jittered, Retry-After honoured");
+ABSL_FLAG(std::string, whatsapp_otp_template, "lindungi_otp",
+          "whatsapp provider: the approved authentication template (its body's {{1}} and its "
+          "copy-code button get the code)");
+ABSL_FLAG(std::string, whatsapp_otp_language, "id", "whatsapp provider: the template's language");
 ABSL_FLAG(std::string, outbox_file, "otp-outbox.jsonl", "outbox provider: file appended to");
 ABSL_FLAG(int, delivery_threads, 4, "Deliveries in flight at once");
 ABSL_FLAG(int, delivery_queue, 10000,
@@ -99,6 +104,14 @@ absl::StatusOr<OtpConfig> OtpConfigFromFlags(config::Env env) {
   d.provider = *provider;
   d.outbox_file = absl::GetFlag(FLAGS_outbox_file);
   d.sms_url = absl::GetFlag(FLAGS_sms_url);
+  if (d.provider == Provider::kWhatsApp) {
+    absl::StatusOr<whatsapp::GraphConfig> graph =
+        whatsapp::GraphConfigFromFlags(env == config::Env::kProduction);
+    if (!graph.ok()) return graph.status();
+    d.graph = *std::move(graph);
+    d.whatsapp_template = absl::GetFlag(FLAGS_whatsapp_otp_template);
+    d.whatsapp_language = absl::GetFlag(FLAGS_whatsapp_otp_language);
+  }
   if (d.provider == Provider::kHttp) {
     absl::StatusOr<std::string> key =
         config::ReadSecretFile(absl::GetFlag(FLAGS_sms_api_key_file), "--sms_api_key_file");
@@ -163,9 +176,11 @@ absl::Status Validate(const OtpConfig& c) {
       }
       break;
     case Provider::kWhatsApp:
-      return absl::UnimplementedError(
-          "--sms_provider=whatsapp is not available yet: it arrives with the gateway's WhatsApp "
-          "Cloud API client; use http");
+      if (d.whatsapp_template.empty() || d.whatsapp_language.empty()) {
+        return absl::InvalidArgumentError(
+            "--sms_provider=whatsapp needs --whatsapp_otp_template and --whatsapp_otp_language");
+      }
+      break;
   }
   if (d.sms_max_attempts < 1 || d.threads < 1 || d.queue < 1) {
     return absl::InvalidArgumentError(

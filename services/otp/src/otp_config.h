@@ -7,6 +7,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lindungi/config/config.h"
+#include "lindungi/whatsapp/graph_client.h"
 
 namespace lindungi::otp {
 
@@ -34,8 +35,11 @@ struct DeliveryConfig {
   absl::Duration sms_timeout = absl::Seconds(5);
   int sms_max_attempts = 3;  // tries per message (5xx, 429, network)
   absl::Duration sms_retry_backoff = absl::Milliseconds(200);  // doubles per retry, jittered
-  int threads = 4;                                             // concurrent deliveries
-  int queue = 10000;  // deliveries waiting before new ones are dropped
+  whatsapp::GraphConfig graph;                     // whatsapp: the Cloud API (--graph_api_*, …)
+  std::string whatsapp_template = "lindungi_otp";  // whatsapp: the authentication template
+  std::string whatsapp_language = "id";            // whatsapp: its language code
+  int threads = 4;                                 // concurrent deliveries
+  int queue = 10000;                               // deliveries waiting before new ones are dropped
 };
 
 struct OtpConfig {

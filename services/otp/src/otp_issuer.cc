@@ -157,7 +157,7 @@ absl::StatusOr<CodeIssued> OtpIssuer::Request(const CodeRequest& request) {
       break;
   }
   metrics_.Issued(request.channel);
-  if (*registered) dispatcher_.Dispatch(*e164, MessageText(*code, limits_.code_ttl));
+  if (*registered) dispatcher_.Dispatch({*e164, *code, MessageText(*code, limits_.code_ttl)});
   log::Info("code issued", {{"channel", request.channel}});
   return CodeIssued{phone::MaskPhone(*e164), limits_.code_ttl, issued->wait};
 }

@@ -74,6 +74,8 @@ struct MediaFile {
 
 // The Graph error code a GraphClient error carries (131047, 130429, ...), if any.
 std::optional<int> GraphCodeOf(const absl::Status& status);
+// A Graph error code as a metric label: the code of a fixed set of known ones, else "other".
+std::string GraphCodeLabel(int code);
 
 class GraphClient {
  public:

@@ -78,7 +78,12 @@ struct TemplateMessage {
   std::string name;                          // required
   std::string language = "id";               // template language code
   std::vector<std::string> body_parameters;  // {{1}}, {{2}}, ... of the body, in order
+  // Authentication templates: the one-time code for the copy-code button (≤ 15 characters);
+  // empty for other templates.
+  std::string copy_code;
 };
+
+inline constexpr int kMaxCopyCode = 15;
 
 // The request bodies of POST /{version}/{phone_number_id}/messages. `to` is the recipient's
 // WhatsApp id: 7..15 digits, no '+'.
