@@ -1,11 +1,17 @@
-// The webhook's durable half against a real redis-server: one atomic script per webhook,
-// deduplication of message ids, forward-only statuses, and 503-worthy errors when Redis is gone.
+// The webhook's durable half against a real redis-server: one atomic script per webhook (or per
+// turn of the event loop's webhooks), deduplication of message ids, forward-only statuses, and
+// 503-worthy errors when Redis is gone.
 #include <atomic>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "lindungi/redis/asio_redis.h"
 #include "lindungi/redis/pipeline.h"
 #include "support/redis_server.h"
 #include "webhook_ingest.h"
@@ -152,6 +158,95 @@ TEST_F(GatewayIngestTest, WithRedisGoneNothingIsAcceptedAndAfterItComesBackNothi
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_EQ(retried->messages_new, 1);
   EXPECT_EQ(StreamLength(), 1);
+}
+
+// On the HTTP server's event loop (redis::AsioRedis), the bodies of one turn share one call.
+class GatewayIngestBatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto redis = testing::RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_server_ = std::move(*redis);
+    loop_ = std::thread([this] { io_.run(); });
+    client_ = std::make_unique<redis::AsioRedis>(io_, redis_server_->options());
+    ingest_ = std::make_unique<WebhookIngest>(*client_, IngestOptions{});
+  }
+
+  void TearDown() override {
+    client_.reset();
+    work_.reset();
+    loop_.join();
+  }
+
+  // Accepts every body in one turn of the loop, as the HTTP server does for the requests that
+  // arrived together.
+  std::vector<absl::StatusOr<WebhookIngest::Result>> AcceptTogether(
+      const std::vector<Webhook>& bodies) {
+    std::vector<std::promise<absl::StatusOr<WebhookIngest::Result>>> done(bodies.size());
+    boost::asio::post(io_, [&] {
+      for (size_t i = 0; i < bodies.size(); ++i) {
+        ingest_->Accept(bodies[i], absl::FromUnixMillis(1700000000123),
+                        [&, i](absl::StatusOr<WebhookIngest::Result> r) { done[i].set_value(r); });
+      }
+    });
+    std::vector<absl::StatusOr<WebhookIngest::Result>> results;
+    for (auto& d : done) results.push_back(d.get_future().get());
+    return results;
+  }
+
+  absl::StatusOr<redis::Reply> Admin(std::vector<std::string> args) {
+    redis::RedisPool admin(redis_server_->options());
+    return admin.Command(args);
+  }
+
+  std::unique_ptr<testing::RedisServer> redis_server_;
+  boost::asio::io_context io_{1};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      io_.get_executor()};
+  std::thread loop_;
+  std::unique_ptr<redis::AsioRedis> client_;
+  std::unique_ptr<WebhookIngest> ingest_;
+};
+
+TEST_F(GatewayIngestBatchTest, BodiesOfOneTurnShareOneScriptCallAndEachGetsItsOwnCounts) {
+  ASSERT_TRUE(Admin({"SCRIPT", "FLUSH"}).ok());
+  ASSERT_TRUE(Admin({"CONFIG", "RESETSTAT"}).ok());
+  std::vector<Webhook> bodies(3);
+  bodies[0].messages = {Message("wamid.A", "hai"), Message("wamid.B", "1")};
+  bodies[1].messages = {Message("wamid.A", "hai")};  // a redelivery, concurrent with the first
+  bodies[2].statuses = {Status("wamid.out", "read"), Status("wamid.out", "sent"),
+                        Status("wamid.out", "deleted")};
+  std::vector<absl::StatusOr<WebhookIngest::Result>> r = AcceptTogether(bodies);
+  ASSERT_TRUE(r[0].ok() && r[1].ok() && r[2].ok()) << r[0].status() << r[1].status();
+  EXPECT_EQ(r[0]->messages_new, 2);
+  EXPECT_EQ(r[0]->messages_duplicate, 0);
+  EXPECT_EQ(r[1]->messages_new, 0);
+  EXPECT_EQ(r[1]->messages_duplicate, 1);
+  EXPECT_EQ(r[2]->statuses_forward, 1);
+  EXPECT_EQ(r[2]->statuses_stale, 2) << "one stale, one unknown kind";
+  EXPECT_EQ(Admin({"XLEN", "wa:inbound"})->integer, 2);
+  // One EVALSHA (NOSCRIPT: the cache was flushed) and one EVAL for all three bodies.
+  absl::StatusOr<redis::Reply> stats = Admin({"INFO", "commandstats"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_THAT(stats->str, ::testing::HasSubstr("cmdstat_evalsha:calls=1,"));
+  EXPECT_THAT(stats->str, ::testing::HasSubstr("cmdstat_eval:calls=1,"));
+}
+
+TEST_F(GatewayIngestBatchTest, WithRedisGoneEveryBodyOfTheCallFailsAndNoneIsWritten) {
+  std::vector<Webhook> bodies(2);
+  bodies[0].messages = {Message("wamid.A", "hai")};
+  bodies[1].messages = {Message("wamid.B", "hai")};
+  redis_server_->Stop();
+  for (const absl::StatusOr<WebhookIngest::Result>& r : AcceptTogether(bodies)) {
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+  }
+  ASSERT_TRUE(redis_server_->Restart().ok());
+  EXPECT_EQ(Admin({"XLEN", "wa:inbound"})->integer, 0);
+  for (const absl::StatusOr<WebhookIngest::Result>& r : AcceptTogether(bodies)) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->messages_new, 1) << "Meta's retry is new to the restarted Redis";
+  }
+  EXPECT_EQ(Admin({"XLEN", "wa:inbound"})->integer, 2);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // WhatsApp webhook signatures and payloads against the fixtures in ../shared/fixtures/whatsapp
 // (skipped cleanly when that folder is absent) and against malformed bodies.
+#include <functional>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "lindungi/whatsapp/webhook.h"
@@ -21,22 +23,49 @@ std::string Fixture(const std::string& name) {
   const std::string var = Fixture(name); \
   if (var.empty()) GTEST_SKIP() << "../shared/fixtures is not here";
 
+// The one-shot function and the verifier keyed once must agree on every case.
+using Verify = std::function<bool(const std::string& secret, const std::string& body,
+                                  const std::string& header)>;
+const Verify kOneShot = [](const std::string& secret, const std::string& body,
+                           const std::string& header) {
+  return VerifySignature(secret, body, header);
+};
+const Verify kKeyedOnce = [](const std::string& secret, const std::string& body,
+                             const std::string& header) {
+  return SignatureVerifier(secret).Verify(body, header);
+};
+
 TEST(WebhookSignatureTest, TheFixturesVectorVerifiesAndAnyChangeFails) {
   FIXTURE_OR_SKIP(body, "text_hai.json");
   ASSERT_EQ(body.size(), 481u) << "the vector is over the exact bytes";
   const std::string header =
       "sha256=6beb34e470d4a9c64941d07d69ec9159428b436fe33b4fd7cf319ab2ab21728c";
   EXPECT_EQ(Sign("test_app_secret", body), header);
-  EXPECT_TRUE(VerifySignature("test_app_secret", body, header));
-  EXPECT_TRUE(
-      VerifySignature("test_app_secret", body,
-                      "sha256=6BEB34E470D4A9C64941D07D69EC9159428B436FE33B4FD7CF319AB2AB21728C"));
-  EXPECT_FALSE(VerifySignature("other_secret", body, header));
-  EXPECT_FALSE(VerifySignature("test_app_secret", body + "\n", header)) << "raw bytes, exactly";
-  EXPECT_FALSE(VerifySignature("test_app_secret", body, header.substr(7))) << "no sha256= prefix";
-  EXPECT_FALSE(VerifySignature("test_app_secret", body, "sha1=" + header.substr(7)));
-  EXPECT_FALSE(VerifySignature("test_app_secret", body, ""));
-  EXPECT_FALSE(VerifySignature("test_app_secret", body, header.substr(0, header.size() - 1)));
+  for (const Verify& verify : {kOneShot, kKeyedOnce}) {
+    EXPECT_TRUE(verify("test_app_secret", body, header));
+    EXPECT_TRUE(verify("test_app_secret", body, "  " + header + " ")) << "spaces around it";
+    EXPECT_TRUE(verify("test_app_secret", body,
+                       "SHA256=6BEB34E470D4A9C64941D07D69EC9159428B436FE33B4FD7CF319AB2AB21728C"));
+    EXPECT_FALSE(verify("other_secret", body, header));
+    EXPECT_FALSE(verify("test_app_secret", body + "\n", header)) << "raw bytes, exactly";
+    EXPECT_FALSE(verify("test_app_secret", body, header.substr(7))) << "no sha256= prefix";
+    EXPECT_FALSE(verify("test_app_secret", body, "sha1=" + header.substr(7)));
+    EXPECT_FALSE(verify("test_app_secret", body, ""));
+    EXPECT_FALSE(verify("test_app_secret", body, header.substr(0, header.size() - 1)));
+    EXPECT_FALSE(verify("test_app_secret", body, header + "0")) << "one digit too many";
+    std::string not_hex = header;
+    not_hex.back() = 'g';
+    EXPECT_FALSE(verify("test_app_secret", body, not_hex));
+  }
+}
+
+TEST(WebhookSignatureTest, AVerifierKeyedOnceServesEveryBodyAndAnEmptySecret) {
+  const SignatureVerifier verifier("test_app_secret");
+  for (const std::string body : {"", "{}", "{\"object\":\"whatsapp_business_account\"}"}) {
+    EXPECT_TRUE(verifier.Verify(body, Sign("test_app_secret", body)));
+    EXPECT_FALSE(verifier.Verify(body, Sign("test_app_secre", body)));
+  }
+  EXPECT_TRUE(SignatureVerifier("").Verify("{}", Sign("", "{}")));
 }
 
 TEST(WebhookParseTest, ATextMessageWithItsSenderAndNumber) {

@@ -382,6 +382,12 @@ void Server::Impl::Accept() {
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler handler) {
   if (!handler) return absl::InvalidArgumentError("httpserver: no handler");
+  absl::StatusOr<std::unique_ptr<Server>> server = Listen(std::move(options));
+  if (server.ok()) (*server)->Serve(std::move(handler));
+  return server;
+}
+
+absl::StatusOr<std::unique_ptr<Server>> Server::Listen(Options options) {
   if (options.port < 0 || options.port > 65535) {
     return absl::InvalidArgumentError("httpserver: port must be from 0 to 65535");
   }
@@ -398,7 +404,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler h
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->handler = std::move(handler);
   impl->io = std::make_unique<asio::io_context>(impl->options.threads);
   impl->acceptor.emplace(*impl->io);
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(impl->options.port));
@@ -413,10 +418,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler h
     return absl::UnavailableError(absl::StrCat("httpserver: cannot listen on ", impl->options.bind,
                                                ":", impl->options.port, ": ", ec.message()));
   }
-  impl->work.emplace(impl->io->get_executor());
-  impl->Accept();
-  for (int i = 0; i < impl->options.threads; ++i) {
-    impl->threads.emplace_back([io = impl->io.get()] {
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+boost::asio::io_context& Server::io_context() { return *impl_->io; }
+
+void Server::Serve(Handler handler) {
+  impl_->handler = std::move(handler);
+  impl_->work.emplace(impl_->io->get_executor());
+  impl_->Accept();
+  for (int i = 0; i < impl_->options.threads; ++i) {
+    impl_->threads.emplace_back([io = impl_->io.get()] {
       for (;;) {
         try {
           io->run();
@@ -426,7 +438,6 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler h
       }
     });
   }
-  return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

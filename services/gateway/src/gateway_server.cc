@@ -128,9 +128,9 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     const GatewayConfig& config, const server::ServerOptions& options,
     const redis::RedisOptions& redis) {
   auto s = std::unique_ptr<GatewayServer>(new GatewayServer());
-  s->redis_ = std::make_unique<redis::RedisPipeline>(redis);
-  s->ingest_ = std::make_unique<WebhookIngest>(*s->redis_, config.ingest);
-  s->webhook_ = std::make_unique<WebhookHttp>(config.secrets, *s->ingest_, *s->redis_);
+  redis::RedisOptions probe = redis;
+  probe.pool_size = 1;  // only the readiness check's blocking PING uses it
+  s->redis_ = std::make_unique<redis::RedisPipeline>(probe);
   httpserver::Options http;
   http.bind = options.bind_host;
   http.port = config.http_port;
@@ -138,13 +138,19 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
   http.max_body_bytes = config.max_body_bytes;
   http.read_timeout = config.read_timeout;
   http.idle_timeout = config.idle_timeout;
-  WebhookHttp* webhook = s->webhook_.get();
-  absl::StatusOr<std::unique_ptr<httpserver::Server>> server = httpserver::Server::Start(
-      http, [webhook](httpserver::Request&& request, httpserver::Respond respond) {
-        webhook->Handle(std::move(request), std::move(respond));
-      });
+  absl::StatusOr<std::unique_ptr<httpserver::Server>> server = httpserver::Server::Listen(http);
   if (!server.ok()) return server.status();
   s->http_ = *std::move(server);
+  // The webhook's Redis runs on the HTTP server's own event loop: a webhook is verified,
+  // scripted (batched with the bodies that arrived in the same turn) and answered on one thread.
+  s->loop_redis_ =
+      std::make_unique<redis::AsioRedis>(s->http_->io_context(), redis, config.http_threads);
+  s->ingest_ = std::make_unique<WebhookIngest>(*s->loop_redis_, config.ingest);
+  s->webhook_ = std::make_unique<WebhookHttp>(config.secrets, *s->ingest_, *s->loop_redis_);
+  WebhookHttp* webhook = s->webhook_.get();
+  s->http_->Serve([webhook](httpserver::Request&& request, httpserver::Respond respond) {
+    webhook->Handle(std::move(request), std::move(respond));
+  });
   log::Info("webhook listening", {{"http_port", s->http_->port()}});
   s->host_ = std::make_unique<server::ServiceHost>(options);
   // On SIGTERM stop taking webhooks first: Meta retries what is not answered, elsewhere.

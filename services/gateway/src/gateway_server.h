@@ -15,6 +15,7 @@
 #include "inbound_workers.h"
 #include "lindungi/config/config.h"
 #include "lindungi/httpserver/server.h"
+#include "lindungi/redis/asio_redis.h"
 #include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
 #include "webhook_http.h"
@@ -50,7 +51,8 @@ class GatewayServer {
  private:
   GatewayServer() = default;
   absl::Status StartWorkers(const GatewayConfig& config, const redis::RedisOptions& redis);
-  std::unique_ptr<redis::RedisPipeline> redis_;
+  std::unique_ptr<redis::RedisPipeline> redis_;   // the readiness probe's
+  std::unique_ptr<redis::AsioRedis> loop_redis_;  // the webhook's, on the HTTP server's loop
   std::unique_ptr<WebhookIngest> ingest_;
   std::unique_ptr<redis::RedisPool> worker_redis_;  // blocking reads need their own connections
   std::unique_ptr<InboundQueue> queue_;

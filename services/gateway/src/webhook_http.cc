@@ -57,7 +57,7 @@ void WebhookHttp::Verify(const httpserver::Request& request, httpserver::Respond
 void WebhookHttp::Receive(httpserver::Request&& request, httpserver::Respond respond) {
   respond = Measured(request.received_at, std::move(respond));
   const std::optional<std::string> signature = request.Header("X-Hub-Signature-256");
-  if (!signature || !whatsapp::VerifySignature(secrets_.app_secret, request.body, *signature)) {
+  if (!signature || !verifier_.Verify(request.body, *signature)) {
     return respond(Answer(401, "missing or invalid X-Hub-Signature-256\n"));
   }
   absl::StatusOr<whatsapp::Webhook> webhook = whatsapp::ParseWebhook(request.body);

@@ -16,7 +16,8 @@
 #include <string>
 
 #include "lindungi/httpserver/server.h"
-#include "lindungi/redis/pipeline.h"
+#include "lindungi/redis/async_redis.h"
+#include "lindungi/whatsapp/webhook.h"
 #include "webhook_ingest.h"
 
 namespace lindungi::gateway {
@@ -28,8 +29,11 @@ struct WebhookSecrets {
 
 class WebhookHttp {
  public:
-  WebhookHttp(WebhookSecrets secrets, WebhookIngest& ingest, redis::RedisPipeline& redis)
-      : secrets_(std::move(secrets)), ingest_(ingest), redis_(redis) {}
+  WebhookHttp(WebhookSecrets secrets, WebhookIngest& ingest, redis::AsyncRedis& redis)
+      : secrets_(std::move(secrets)),
+        verifier_(secrets_.app_secret),
+        ingest_(ingest),
+        redis_(redis) {}
 
   // The httpserver::Handler.
   void Handle(httpserver::Request&& request, httpserver::Respond respond);
@@ -40,8 +44,9 @@ class WebhookHttp {
   void Ready(httpserver::Respond respond);
 
   const WebhookSecrets secrets_;
+  const whatsapp::SignatureVerifier verifier_;  // keyed once with secrets_.app_secret
   WebhookIngest& ingest_;
-  redis::RedisPipeline& redis_;
+  redis::AsyncRedis& redis_;
 };
 
 }  // namespace lindungi::gateway

@@ -1,42 +1,57 @@
 #include "webhook_ingest.h"
 
+#include <iterator>
+#include <optional>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 
 namespace lindungi::gateway {
 namespace {
 
-// KEYS: the stream, one "seen" key per message, one status key per status.
-// ARGV: ttl seconds, message count, then 6 fields a message (id, from, phone_number_id,
-// timestamp, message JSON, received_ms), then one rank a status.
+// KEYS: the stream, then for each body one "seen" key per message and one status key per status.
+// ARGV: ttl seconds, the body count, then for each body its message count, its status count, 6
+// fields a message (id, from, phone_number_id, timestamp, message JSON, received_ms) and one rank a
+// status. Returns 4 counts a body: new, duplicate, forward, stale.
 const redis::Script& IngestScript() {
-  static const auto* s = new redis::Script("wa_ingest", R"lua(
+  static const auto* s = new redis::Script("wa_ingest_batch", R"lua(
 local ttl = tonumber(ARGV[1])
-local m = tonumber(ARGV[2])
-local fresh, dup, forward, stale = 0, 0, 0, 0
-local a = 3
-for k = 2, m + 1 do
-  if redis.call('SET', KEYS[k], '1', 'NX', 'EX', ttl) then
-    redis.call('XADD', KEYS[1], '*', 'id', ARGV[a], 'from', ARGV[a + 1],
-               'phone_number_id', ARGV[a + 2], 'timestamp', ARGV[a + 3], 'message', ARGV[a + 4],
-               'received_ms', ARGV[a + 5])
-    fresh = fresh + 1
-  else
-    dup = dup + 1
+local counts = {}
+local k, a = 2, 3
+for b = 1, tonumber(ARGV[2]) do
+  local m, n = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 2
+  local fresh, dup, forward, stale = 0, 0, 0, 0
+  for i = 1, m do
+    if redis.call('SET', KEYS[k], '1', 'NX', 'EX', ttl) then
+      redis.call('XADD', KEYS[1], '*', 'id', ARGV[a], 'from', ARGV[a + 1],
+                 'phone_number_id', ARGV[a + 2], 'timestamp', ARGV[a + 3], 'message', ARGV[a + 4],
+                 'received_ms', ARGV[a + 5])
+      fresh = fresh + 1
+    else
+      dup = dup + 1
+    end
+    k = k + 1
+    a = a + 6
   end
-  a = a + 6
-end
-for k = m + 2, #KEYS do
-  local rank = tonumber(ARGV[a])
-  local current = tonumber(redis.call('GET', KEYS[k]) or '0')
-  if rank > current then
-    redis.call('SET', KEYS[k], rank, 'EX', ttl)
-    forward = forward + 1
-  else
-    stale = stale + 1
+  for i = 1, n do
+    local rank = tonumber(ARGV[a])
+    local current = tonumber(redis.call('GET', KEYS[k]) or '0')
+    if rank > current then
+      redis.call('SET', KEYS[k], rank, 'EX', ttl)
+      forward = forward + 1
+    else
+      stale = stale + 1
+    end
+    k = k + 1
+    a = a + 1
   end
-  a = a + 1
+  counts[#counts + 1] = fresh
+  counts[#counts + 1] = dup
+  counts[#counts + 1] = forward
+  counts[#counts + 1] = stale
 end
-return {fresh, dup, forward, stale}
+return counts
 )lua");
   return *s;
 }
@@ -52,9 +67,8 @@ int StatusRank(absl::string_view status) {
 }
 
 void WebhookIngest::Accept(const whatsapp::Webhook& webhook, absl::Time received, Done done) {
-  std::vector<std::string> keys = {options_.stream};
-  std::vector<std::string> args = {absl::StrCat(absl::ToInt64Seconds(options_.dedupe_ttl)),
-                                   absl::StrCat(webhook.messages.size())};
+  std::vector<std::string> keys;
+  std::vector<std::string> args = {"", ""};  // message and status counts, set below
   const std::string received_ms = absl::StrCat(absl::ToUnixMillis(received));
   for (const whatsapp::InboundMessage& m : webhook.messages) {
     keys.push_back(absl::StrCat("wa:seen:", m.id));
@@ -75,28 +89,68 @@ void WebhookIngest::Accept(const whatsapp::Webhook& webhook, absl::Time received
     keys.push_back(absl::StrCat("wa:status:", s.id));
     args.push_back(absl::StrCat(rank));
   }
-  if (keys.size() == 1) {  // nothing durable to write (e.g. only unknown status kinds)
+  if (keys.empty()) {  // nothing durable to write (e.g. only unknown status kinds)
     Result r;
     r.statuses_stale = unknown;
     done(r);
     return;
   }
+  args[0] = absl::StrCat(webhook.messages.size());
+  args[1] = absl::StrCat(keys.size() - webhook.messages.size());
+
+  std::optional<Batch> full;
+  bool first;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    first = batch_.waiting.empty();
+    for (const std::string& arg : args) batch_.bytes += arg.size();
+    std::move(keys.begin(), keys.end(), std::back_inserter(batch_.keys));
+    std::move(args.begin(), args.end(), std::back_inserter(batch_.args));
+    batch_.waiting.emplace_back(unknown, std::move(done));
+    if (batch_.waiting.size() >= kMaxBodiesPerCall || batch_.bytes >= kMaxBytesPerCall) {
+      full = std::exchange(batch_, Batch{});
+    }
+  }
+  if (full) return Send(*std::move(full));
+  if (first) redis_.Later([this] { Flush(); });
+}
+
+void WebhookIngest::Flush() {
+  Batch batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    batch = std::exchange(batch_, Batch{});
+  }
+  if (!batch.waiting.empty()) Send(std::move(batch));
+}
+
+void WebhookIngest::Send(Batch batch) {
+  std::vector<std::string> keys = {options_.stream};
+  keys.reserve(1 + batch.keys.size());
+  std::move(batch.keys.begin(), batch.keys.end(), std::back_inserter(keys));
+  std::vector<std::string> args = {absl::StrCat(absl::ToInt64Seconds(options_.dedupe_ttl)),
+                                   absl::StrCat(batch.waiting.size())};
+  args.reserve(2 + batch.args.size());
+  std::move(batch.args.begin(), batch.args.end(), std::back_inserter(args));
   redis_.Eval(IngestScript(), std::move(keys), std::move(args),
-              [done = std::move(done), unknown](absl::StatusOr<redis::Reply> reply) {
-                if (!reply.ok()) {
-                  done(reply.status());
-                  return;
+              [waiting = std::move(batch.waiting)](absl::StatusOr<redis::Reply> reply) {
+                if (reply.ok() && reply->elements.size() != 4 * waiting.size()) {
+                  reply = absl::InternalError("the ingest script answered in an unknown shape");
                 }
-                if (reply->elements.size() != 4) {
-                  done(absl::InternalError("the ingest script answered in an unknown shape"));
-                  return;
+                for (size_t i = 0; i < waiting.size(); ++i) {
+                  const auto& [unknown, done] = waiting[i];
+                  if (!reply.ok()) {
+                    done(reply.status());
+                    continue;
+                  }
+                  const std::vector<redis::Reply>& counts = reply->elements;
+                  Result r;
+                  r.messages_new = static_cast<int>(counts[4 * i].integer);
+                  r.messages_duplicate = static_cast<int>(counts[4 * i + 1].integer);
+                  r.statuses_forward = static_cast<int>(counts[4 * i + 2].integer);
+                  r.statuses_stale = static_cast<int>(counts[4 * i + 3].integer) + unknown;
+                  done(r);
                 }
-                Result r;
-                r.messages_new = static_cast<int>(reply->elements[0].integer);
-                r.messages_duplicate = static_cast<int>(reply->elements[1].integer);
-                r.statuses_forward = static_cast<int>(reply->elements[2].integer);
-                r.statuses_stale = static_cast<int>(reply->elements[3].integer) + unknown;
-                done(r);
               });
 }
 

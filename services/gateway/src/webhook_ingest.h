@@ -1,18 +1,25 @@
 #pragma once
 
 // The durable half of the webhook: every message and status of one webhook body is made durable
-// in ONE Redis round trip, one Lua script, atomic, before Meta gets its 200 (DESIGN.md "The
+// in one Redis round trip, one Lua script, atomic, before Meta gets its 200 (DESIGN.md "The
 // gateway pipeline"). New message ids go to the inbound stream, ids seen in the last
 // dedupe_ttl are skipped (Meta delivers at least once); a status is recorded only when it moves a
 // message forward (sent < delivered < read; failed ends it), since statuses arrive out of order.
-// Calls go through the pipelined Redis client, so concurrent webhooks share round trips.
+// The bodies that arrive in one turn of the Redis client's event loop share one script call (up to
+// kMaxBodiesPerCall bodies or kMaxBytesPerCall bytes): Redis then runs one script per batch, not
+// per body, which is what bounds throughput. A failure fails every body of the call and writes none
+// of them (the script is atomic); each 200 still means that its own messages are durable. With
+// redis::AsioRedis on the HTTP server's own loop a webhook is answered without a thread switch;
+// with a client that has no loop (RedisPipeline) every body is its own call.
 
 #include <functional>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "lindungi/redis/pipeline.h"
+#include "lindungi/redis/async_redis.h"
 #include "lindungi/whatsapp/webhook.h"
 
 namespace lindungi::gateway {
@@ -36,16 +43,33 @@ class WebhookIngest {
   };
   using Done = std::function<void(absl::StatusOr<Result>)>;
 
-  WebhookIngest(redis::RedisPipeline& redis, IngestOptions options)
+  static constexpr size_t kMaxBodiesPerCall = 64;
+  // A call also goes out once its arguments pass this size (Meta's bodies reach 3 MiB).
+  static constexpr size_t kMaxBytesPerCall = 1 << 20;
+
+  WebhookIngest(redis::AsyncRedis& redis, IngestOptions options)
       : redis_(redis), options_(std::move(options)) {}
 
-  // `done` runs once, on a Redis I/O thread: the counts, or UNAVAILABLE when Redis cannot be
-  // reached (then nothing was written: the script is atomic) and the webhook must answer 503.
+  // `done` runs once, where the Redis client runs its callbacks: the counts, or UNAVAILABLE when
+  // Redis cannot be reached (nothing was written: the script is atomic); the webhook answers 503.
   void Accept(const whatsapp::Webhook& webhook, absl::Time received, Done done);
 
  private:
-  redis::RedisPipeline& redis_;
+  // The script's arguments for the bodies gathered so far, and who waits for them.
+  struct Batch {
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+    std::vector<std::pair<int, Done>> waiting;  // unknown status kinds of the body, its answer
+    size_t bytes = 0;                           // of args
+  };
+
+  void Flush();
+  void Send(Batch batch);
+
+  redis::AsyncRedis& redis_;
   const IngestOptions options_;
+  std::mutex mu_;
+  Batch batch_;  // under mu_
 };
 
 }  // namespace lindungi::gateway

@@ -32,6 +32,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
+namespace boost::asio {
+class io_context;
+}  // namespace boost::asio
+
 namespace lindungi::httpserver {
 
 struct Request {
@@ -95,6 +99,13 @@ class Server {
   // Binds, listens and starts `options.threads` threads. InvalidArgument for bad options,
   // Unavailable when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<Server>> Start(Options options, Handler handler);
+  // Start in two steps, for handlers that drive other I/O on the server's own event loop (e.g.
+  // redis::AsioRedis, so a request needs no hand-off between threads): Listen binds and listens
+  // (connections wait in the backlog), io_context() is then the loop to build them on, Serve
+  // starts the threads. Call Serve once; Stop() without Serve just closes the listener.
+  static absl::StatusOr<std::unique_ptr<Server>> Listen(Options options);
+  boost::asio::io_context& io_context();
+  void Serve(Handler handler);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

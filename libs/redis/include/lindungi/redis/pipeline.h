@@ -18,28 +18,27 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lindungi/redis/async_redis.h"
 #include "lindungi/redis/redis.h"
 
 namespace lindungi::redis {
 
-class RedisPipeline {
+class RedisPipeline : public AsyncRedis {
  public:
-  using Callback = std::function<void(absl::StatusOr<Reply>)>;
-
   // `options.pool_size` connections (and I/O threads); connections open on first use.
   explicit RedisPipeline(RedisOptions options);
   // Stops the I/O threads after finishing what is queued.
-  ~RedisPipeline();
+  ~RedisPipeline() override;
   RedisPipeline(const RedisPipeline&) = delete;
   RedisPipeline& operator=(const RedisPipeline&) = delete;
 
   // Queues one command; `done` gets its reply, an INTERNAL error for an error reply, or
   // UNAVAILABLE when Redis cannot be reached or times out.
-  void Command(std::vector<std::string> args, Callback done);
+  void Command(std::vector<std::string> args, Callback done) override;
   // EVALSHA; on NOSCRIPT falls back to EVAL once (which also caches the script). `script` must
   // outlive the call (scripts are static).
   void Eval(const Script& script, std::vector<std::string> keys, std::vector<std::string> args,
-            Callback done);
+            Callback done) override;
 
   absl::StatusOr<Reply> CommandSync(std::vector<std::string> args);
   absl::StatusOr<Reply> EvalSync(const Script& script, std::vector<std::string> keys,

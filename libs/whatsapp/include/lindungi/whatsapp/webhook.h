@@ -12,6 +12,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
+
 namespace lindungi::whatsapp {
 
 // True when `header` (the X-Hub-Signature-256 value, "sha256=<64 hex digits>") is the
@@ -21,6 +23,22 @@ bool VerifySignature(absl::string_view app_secret, absl::string_view raw_body,
                      absl::string_view header);
 // The header value for `raw_body` (for fakes, load generators and tests).
 std::string Sign(absl::string_view app_secret, absl::string_view raw_body);
+
+// VerifySignature for one app secret, keyed once: each call then costs one HMAC over the body
+// (OpenSSL 3 looks HMAC and SHA-256 up and keys them anew on every one-shot call, which costs
+// more than hashing a typical webhook). Verify may be called from many threads at once.
+class SignatureVerifier {
+ public:
+  explicit SignatureVerifier(absl::string_view app_secret);
+  ~SignatureVerifier();
+  SignatureVerifier(const SignatureVerifier&) = delete;
+  SignatureVerifier& operator=(const SignatureVerifier&) = delete;
+
+  bool Verify(absl::string_view raw_body, absl::string_view header) const;
+
+ private:
+  evp_mac_ctx_st* keyed_;  // HMAC-SHA256 with the key set; copied per call
+};
 
 // One message a citizen sent. Fields hold personal data (wa_id, name, text): never log them.
 struct InboundMessage {
