@@ -8,18 +8,20 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "lindungi/crypto/hash.h"
+#include "simdjson.h"
 
 namespace lindungi::whatsapp {
 namespace {
 
-using nlohmann::json;
+namespace dom = simdjson::dom;
 
 constexpr absl::string_view kSignaturePrefix = "sha256=";
 constexpr size_t kMacSize = 32;  // SHA-256
@@ -53,76 +55,91 @@ struct Malformed {
   std::string what;
 };
 
-const json* Member(const json& object, const char* name) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(name);
-  return it == object.end() || it->is_null() ? nullptr : &*it;
+// The member `name` of `object`, or nothing when `object` is not an object or has no such
+// (non-null) member. Lenient: the type is checked by the caller.
+std::optional<dom::element> Member(dom::element object, const char* name) {
+  dom::object o;
+  if (object.get(o) != simdjson::SUCCESS) return std::nullopt;
+  dom::element v;
+  if (o.at_key(name).get(v) != simdjson::SUCCESS || v.is_null()) return std::nullopt;
+  return v;
 }
 
-std::string Text(const json& object, const char* name) {
-  const json* v = Member(object, name);
-  if (v == nullptr) return "";
-  if (!v->is_string()) throw Malformed{absl::StrCat("\"", name, "\" is not a string")};
-  return v->get<std::string>();
+std::string Text(dom::element object, const char* name) {
+  std::optional<dom::element> v = Member(object, name);
+  if (!v) return "";
+  std::string_view text;
+  if (v->get(text) != simdjson::SUCCESS) {
+    throw Malformed{absl::StrCat("\"", name, "\" is not a string")};
+  }
+  return std::string(text);
 }
 
-const json& Array(const json& object, const char* name) {
-  static const json* empty = new json(json::array());
-  const json* v = Member(object, name);
-  if (v == nullptr) return *empty;
-  if (!v->is_array()) throw Malformed{absl::StrCat("\"", name, "\" is not an array")};
-  return *v;
+// Calls `fn` with each element of the array `name` of `object` (none when absent).
+template <class F>
+void Each(dom::element object, const char* name, F&& fn) {
+  std::optional<dom::element> v = Member(object, name);
+  if (!v) return;
+  dom::array a;
+  if (v->get(a) != simdjson::SUCCESS) {
+    throw Malformed{absl::StrCat("\"", name, "\" is not an array")};
+  }
+  for (dom::element e : a) fn(e);
 }
 
 // Meta sends timestamps as decimal strings; numbers are accepted too.
-int64_t Timestamp(const json& object) {
-  const json* v = Member(object, "timestamp");
-  if (v == nullptr) return 0;
-  if (v->is_number_integer()) return v->get<int64_t>();
+int64_t Timestamp(dom::element object) {
+  std::optional<dom::element> v = Member(object, "timestamp");
+  if (!v) return 0;
   int64_t t = 0;
-  if (!v->is_string() || !absl::SimpleAtoi(v->get<std::string>(), &t)) {
+  if (v->get(t) == simdjson::SUCCESS) return t;
+  std::string_view text;
+  if (v->get(text) != simdjson::SUCCESS ||
+      !absl::SimpleAtoi(absl::string_view(text.data(), text.size()), &t)) {
     throw Malformed{"\"timestamp\" is not a number of seconds"};
   }
   return t;
 }
 
 // The reply's title and id in an interactive or button message.
-void ReadReply(const json& m, InboundMessage* out) {
+void ReadReply(dom::element m, InboundMessage* out) {
   if (out->type == "text") {
-    if (const json* text = Member(m, "text")) out->text = Text(*text, "body");
+    if (std::optional<dom::element> text = Member(m, "text")) out->text = Text(*text, "body");
   } else if (out->type == "interactive") {
-    const json* interactive = Member(m, "interactive");
-    if (interactive == nullptr) return;
+    std::optional<dom::element> interactive = Member(m, "interactive");
+    if (!interactive) return;
     for (const char* kind : {"button_reply", "list_reply"}) {
-      if (const json* reply = Member(*interactive, kind)) {
+      if (std::optional<dom::element> reply = Member(*interactive, kind)) {
         out->reply_id = Text(*reply, "id");
         out->text = Text(*reply, "title");
       }
     }
   } else if (out->type == "button") {  // a quick-reply button of a template
-    if (const json* button = Member(m, "button")) {
+    if (std::optional<dom::element> button = Member(m, "button")) {
       out->reply_id = Text(*button, "payload");
       out->text = Text(*button, "text");
     }
   }
 }
 
-void ReadValue(const json& value, Webhook* out) {
+void ReadValue(dom::element value, Webhook* out) {
   std::string phone_number_id;
-  if (const json* metadata = Member(value, "metadata")) {
+  if (std::optional<dom::element> metadata = Member(value, "metadata")) {
     phone_number_id = Text(*metadata, "phone_number_id");
   }
   std::vector<std::pair<std::string, std::string>> names;  // wa_id -> profile name
-  for (const json& contact : Array(value, "contacts")) {
+  Each(value, "contacts", [&](dom::element contact) {
     std::string name;
-    if (const json* profile = Member(contact, "profile")) name = Text(*profile, "name");
+    if (std::optional<dom::element> profile = Member(contact, "profile")) {
+      name = Text(*profile, "name");
+    }
     names.emplace_back(Text(contact, "wa_id"), std::move(name));
-  }
-  for (const json& m : Array(value, "messages")) {
+  });
+  Each(value, "messages", [&](dom::element m) {
     if (!m.is_object()) throw Malformed{"a message is not an object"};
     InboundMessage msg;
     msg.id = Text(m, "id");
-    if (msg.id.empty()) continue;  // nothing to deduplicate on or answer
+    if (msg.id.empty()) return;  // nothing to deduplicate on or answer
     msg.from = Text(m, "from");
     msg.phone_number_id = phone_number_id;
     msg.timestamp = Timestamp(m);
@@ -131,24 +148,24 @@ void ReadValue(const json& value, Webhook* out) {
     for (const auto& [wa_id, name] : names) {
       if (wa_id == msg.from) msg.profile_name = name;
     }
-    msg.json = m.dump();
+    msg.json = simdjson::minify(m);
     out->messages.push_back(std::move(msg));
-  }
-  for (const json& s : Array(value, "statuses")) {
-    if (!s.is_object()) throw Malformed{"a status is not an object"};
-    StatusUpdate st;
-    st.id = Text(s, "id");
-    st.status = Text(s, "status");
-    st.recipient_id = Text(s, "recipient_id");
-    st.phone_number_id = phone_number_id;
-    st.timestamp = Timestamp(s);
-    for (const json& e : Array(s, "errors")) {
-      const json* code = Member(e, "code");
-      if (code != nullptr && code->is_number_integer())
-        st.error_codes.push_back(code->get<int64_t>());
-    }
-    out->statuses.push_back(std::move(st));
-  }
+  });
+  Each(value, "statuses", [&](dom::element st) {
+    if (!st.is_object()) throw Malformed{"a status is not an object"};
+    StatusUpdate update;
+    update.id = Text(st, "id");
+    update.status = Text(st, "status");
+    update.recipient_id = Text(st, "recipient_id");
+    update.phone_number_id = phone_number_id;
+    update.timestamp = Timestamp(st);
+    Each(st, "errors", [&](dom::element e) {
+      std::optional<dom::element> code = Member(e, "code");
+      int64_t c = 0;
+      if (code && code->get(c) == simdjson::SUCCESS) update.error_codes.push_back(c);
+    });
+    out->statuses.push_back(std::move(update));
+  });
 }
 
 }  // namespace
@@ -197,20 +214,25 @@ bool SignatureVerifier::Verify(absl::string_view raw_body, absl::string_view hea
 }
 
 absl::StatusOr<Webhook> ParseWebhook(absl::string_view body) {
-  json doc = json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return absl::InvalidArgumentError("the body is not valid JSON");
+  // One parser per thread: it keeps its buffers between bodies (simdjson: a parser is not
+  // thread-safe, and reusing one is what makes it fast).
+  thread_local dom::parser parser;
+  dom::element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError("the body is not valid JSON");
+  }
   if (!doc.is_object()) return absl::InvalidArgumentError("the body is not a JSON object");
   Webhook out;
   try {
-    for (const json& entry : Array(doc, "entry")) {
-      for (const json& change : Array(entry, "changes")) {
-        const json* value = Member(change, "value");
-        if (value == nullptr || !value->is_object()) continue;
+    Each(doc, "entry", [&](dom::element entry) {
+      Each(entry, "changes", [&](dom::element change) {
+        std::optional<dom::element> value = Member(change, "value");
+        if (!value || !value->is_object()) return;
         const std::string field = Text(change, "field");
-        if (!field.empty() && field != "messages") continue;  // e.g. account updates: not ours
+        if (!field.empty() && field != "messages") return;  // e.g. account updates: not ours
         ReadValue(*value, &out);
-      }
-    }
+      });
+    });
   } catch (const Malformed& m) {
     return absl::InvalidArgumentError(absl::StrCat("malformed webhook: ", m.what));
   }
