@@ -232,6 +232,42 @@ TEST_F(GatewayIngestBatchTest, BodiesOfOneTurnShareOneScriptCallAndEachGetsItsOw
   EXPECT_THAT(stats->str, ::testing::HasSubstr("cmdstat_eval:calls=1,"));
 }
 
+TEST_F(GatewayIngestBatchTest, BodiesThatArriveWhileCallsAreInFlightGoOutTogetherAfterwards) {
+  std::vector<Webhook> warm(1);
+  warm[0].messages = {Message("wamid.warm", "hai")};
+  ASSERT_TRUE(AcceptTogether(warm)[0].ok());  // the script is cached: one EVALSHA per call
+  ASSERT_TRUE(Admin({"CONFIG", "RESETSTAT"}).ok());
+  // Redis holds every script call for a while (injected slowness): the first two calls stay in
+  // flight, so the three bodies of the third turn wait and then share one call.
+  ASSERT_TRUE(Admin({"CLIENT", "PAUSE", "500", "WRITE"}).ok());
+  std::vector<std::promise<absl::StatusOr<WebhookIngest::Result>>> done(5);
+  static_assert(WebhookIngest::kMaxCallsInFlight == 2);
+  // One body a turn, each turn after the previous turn's flush: body 0 is call 1, body 1 call 2;
+  // bodies 2, 3 and 4 wait for call 1 to come back and then go together as call 3 (without the
+  // limit they would be calls 3, 4 and 5).
+  const std::vector<std::pair<int, int>> turns = {{0, 1}, {1, 2}, {2, 3}, {3, 4}, {4, 5}};
+  std::function<void(size_t)> turn = [&](size_t t) {
+    for (int i = turns[t].first; i < turns[t].second; ++i) {
+      Webhook body;
+      body.messages = {Message(absl::StrCat("wamid.F", i), "hai")};
+      ingest_->Accept(body, absl::FromUnixMillis(1700000000123),
+                      [&, i](absl::StatusOr<WebhookIngest::Result> r) { done[i].set_value(r); });
+    }
+    if (t + 1 == turns.size()) return;
+    boost::asio::post(io_, [&, t] { boost::asio::post(io_, [&, t] { turn(t + 1); }); });
+  };
+  boost::asio::post(io_, [&] { turn(0); });
+  for (auto& d : done) {
+    absl::StatusOr<WebhookIngest::Result> r = d.get_future().get();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->messages_new, 1);
+  }
+  absl::StatusOr<redis::Reply> stats = Admin({"INFO", "commandstats"});
+  ASSERT_TRUE(stats.ok());
+  EXPECT_THAT(stats->str, ::testing::HasSubstr("cmdstat_evalsha:calls=3,"));
+  EXPECT_EQ(Admin({"XLEN", "wa:inbound"})->integer, 6);
+}
+
 TEST_F(GatewayIngestBatchTest, WithRedisGoneEveryBodyOfTheCallFailsAndNoneIsWritten) {
   std::vector<Webhook> bodies(2);
   bodies[0].messages = {Message("wamid.A", "hai")};

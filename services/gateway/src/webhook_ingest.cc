@@ -98,30 +98,48 @@ void WebhookIngest::Accept(const whatsapp::Webhook& webhook, absl::Time received
   args[0] = absl::StrCat(webhook.messages.size());
   args[1] = absl::StrCat(keys.size() - webhook.messages.size());
 
-  std::optional<Batch> full;
-  bool first;
+  std::optional<Batch> ready;
+  bool schedule = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    first = batch_.waiting.empty();
+    const bool first = batch_.waiting.empty();
     for (const std::string& arg : args) batch_.bytes += arg.size();
     std::move(keys.begin(), keys.end(), std::back_inserter(batch_.keys));
     std::move(args.begin(), args.end(), std::back_inserter(batch_.args));
     batch_.waiting.emplace_back(unknown, std::move(done));
     if (batch_.waiting.size() >= kMaxBodiesPerCall || batch_.bytes >= kMaxBytesPerCall) {
-      full = std::exchange(batch_, Batch{});
+      ready = TakeBatch();
+    } else {
+      // With calls in flight up to the limit, the first answer to come back sends this batch.
+      schedule = first && in_flight_ < kMaxCallsInFlight;
     }
   }
-  if (full) return Send(*std::move(full));
-  if (first) redis_.Later([this] { Flush(); });
+  if (ready) return Send(*std::move(ready));
+  if (schedule) redis_.Later([this] { Flush(); });
+}
+
+WebhookIngest::Batch WebhookIngest::TakeBatch() {
+  ++in_flight_;
+  return std::exchange(batch_, Batch{});
 }
 
 void WebhookIngest::Flush() {
-  Batch batch;
+  std::optional<Batch> batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    batch = std::exchange(batch_, Batch{});
+    if (!batch_.waiting.empty()) batch = TakeBatch();
   }
-  if (!batch.waiting.empty()) Send(std::move(batch));
+  if (batch) Send(*std::move(batch));
+}
+
+void WebhookIngest::Answered() {
+  std::optional<Batch> next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    --in_flight_;
+    if (!batch_.waiting.empty() && in_flight_ < kMaxCallsInFlight) next = TakeBatch();
+  }
+  if (next) Send(*std::move(next));
 }
 
 void WebhookIngest::Send(Batch batch) {
@@ -133,7 +151,8 @@ void WebhookIngest::Send(Batch batch) {
   args.reserve(2 + batch.args.size());
   std::move(batch.args.begin(), batch.args.end(), std::back_inserter(args));
   redis_.Eval(IngestScript(), std::move(keys), std::move(args),
-              [waiting = std::move(batch.waiting)](absl::StatusOr<redis::Reply> reply) {
+              [this, waiting = std::move(batch.waiting)](absl::StatusOr<redis::Reply> reply) {
+                Answered();  // the next batch goes out before these bodies are answered
                 if (reply.ok() && reply->elements.size() != 4 * waiting.size()) {
                   reply = absl::InternalError("the ingest script answered in an unknown shape");
                 }

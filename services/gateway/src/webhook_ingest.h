@@ -46,6 +46,9 @@ class WebhookIngest {
   static constexpr size_t kMaxBodiesPerCall = 64;
   // A call also goes out once its arguments pass this size (Meta's bodies reach 3 MiB).
   static constexpr size_t kMaxBytesPerCall = 1 << 20;
+  // Script calls waiting for Redis at once; bodies that arrive meanwhile wait for the first
+  // answer and go out together (bigger batches: fewer calls for Redis to run, under load).
+  static constexpr int kMaxCallsInFlight = 2;
 
   WebhookIngest(redis::AsyncRedis& redis, IngestOptions options)
       : redis_(redis), options_(std::move(options)) {}
@@ -63,13 +66,16 @@ class WebhookIngest {
     size_t bytes = 0;                           // of args
   };
 
+  Batch TakeBatch();  // under mu_: the gathered batch, counted in flight
   void Flush();
+  void Answered();  // a call came back: send what gathered meanwhile
   void Send(Batch batch);
 
   redis::AsyncRedis& redis_;
   const IngestOptions options_;
   std::mutex mu_;
-  Batch batch_;  // under mu_
+  Batch batch_;        // under mu_
+  int in_flight_ = 0;  // under mu_
 };
 
 }  // namespace lindungi::gateway
