@@ -25,8 +25,9 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kSecret[] = "test_app_secret";  // = kGatewayAppSecret, as the fixtures sign
-constexpr char kVerifyToken[] = "verify-me-please";
+// The fixtures are signed with this secret (../shared/fixtures/whatsapp/README.md).
+constexpr const char* kSecret = kGatewayAppSecret;
+constexpr const char* kVerifyToken = kGatewayVerifyToken;
 
 class GatewayWebhookTest : public ::testing::Test {
  protected:
