@@ -7,4 +7,9 @@ Clock& RealClock() {
   return *clock;
 }
 
+const absl::TimeZone& Jakarta() {
+  static const auto* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));
+  return *tz;
+}
+
 }  // namespace lindungi::clock

@@ -37,7 +37,7 @@ std::string DateText(absl::CivilDay d) {
 }
 
 std::string DayOf(int64_t ms) {
-  return absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(ms), absl::FixedTimeZone(7 * 3600));
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixMillis(ms), clock::Jakarta());
 }
 
 absl::Status CheckCitizenId(absl::string_view id) {

@@ -16,11 +16,6 @@
 namespace lindungi::certificate {
 namespace {
 
-const absl::TimeZone& Jakarta() {
-  static const auto* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));  // WIB
-  return *tz;
-}
-
 std::string DateText(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
@@ -179,7 +174,7 @@ absl::Status VaccinationRegistry::GetVaccinationStatus(
     next->set_dose_number(next_number);
     next->set_kind(next_number <= primary ? v1::DOSE_KIND_PRIMARY : v1::DOSE_KIND_BOOSTER);
     *next->mutable_eligible_from() = DateProto(eligible);
-    next->set_eligible_now(absl::ToCivilDay(clock_.Now(), Jakarta()) >= eligible);
+    next->set_eligible_now(absl::ToCivilDay(clock_.Now(), clock::Jakarta()) >= eligible);
   }
   return absl::OkStatus();
 }
@@ -203,7 +198,7 @@ absl::Status VaccinationRegistry::Import::Add(const v1::ImportVaccinationsReques
   if (absl::Status s = records::CountRows(counts_, message.rows_size()); !s.ok()) return s;
 
   const absl::Time now = reg.clock_.Now();
-  const absl::CivilDay today = absl::ToCivilDay(now, Jakarta());
+  const absl::CivilDay today = absl::ToCivilDay(now, clock::Jakarta());
   struct Valid {
     int64_t line;
     std::string nik;

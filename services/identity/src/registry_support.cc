@@ -15,11 +15,6 @@ namespace lindungi::identity::registry_support {
 using lindungi::common::v1::Actor;
 using lindungi::common::v1::Role;
 
-const absl::TimeZone& Jakarta() {
-  static const auto* tz = new absl::TimeZone(absl::FixedTimeZone(7 * 3600));  // WIB
-  return *tz;
-}
-
 absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
   return status::WithReason(absl::Status(code, message), reason, kDomain);
 }

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "lindungi/clock/clock.h"
 #include "lindungi/identity/v1/identity.pb.h"
 #include "lindungi/records/records.h"
 #include "lindungi/store/store.h"
@@ -26,7 +27,7 @@ inline constexpr size_t kMaxClientRequestId = 128;
 inline constexpr int kMaxResolve = 1000;
 
 // Registry dates are calendar days in Indonesia's western time zone (WIB, UTC+7).
-const absl::TimeZone& Jakarta();
+using clock::Jakarta;
 
 // An error with an ErrorInfo reason in the identity.lindungi domain.
 absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message);

@@ -25,6 +25,10 @@ class SystemClock final : public Clock {
 // Returns a process-wide SystemClock.
 Clock& RealClock();
 
+// Western Indonesia Time (WIB, UTC+7, no daylight saving): the calendar of the registry's dates
+// ("today", ages, eligibility) and of the dates printed on certificates.
+const absl::TimeZone& Jakarta();
+
 // A clock that only moves when told to; thread-safe.
 class FakeClock final : public Clock {
  public:
