@@ -28,9 +28,7 @@ constexpr absl::string_view kDomain = "certificate.lindungi";
 constexpr size_t kMaxReason = 500;
 constexpr char kRevocationListLabel[] = "lindungi-revocation-list-v1\n";
 
-absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
-  return status::WithReason(absl::Status(code, message), reason, kDomain);
-}
+constexpr status::ErrorDomain Failure{kDomain};
 
 std::string DateText(absl::CivilDay d) {
   return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());

@@ -54,8 +54,8 @@ absl::Status CitizenRegistry::ChangePhone(const v1::ChangePhoneRequest& request,
     absl::StatusOr<int64_t> n = tx.Execute(
         "UPDATE citizens SET phone_index = ?, phone_sealed = ?, masked_phone = ?, "
         "version = version + 1, updated_at = ? WHERE citizen_id = ? AND version = ?",
-        {B(vault_.BlindIndex("phone", *new_phone)), B(*sealed), phone::MaskPhone(*new_phone), now,
-         c.citizen_id, c.version});
+        {store::Blob{vault_.BlindIndex("phone", *new_phone)}, store::Blob{*sealed},
+         phone::MaskPhone(*new_phone), now, c.citizen_id, c.version});
     if (!n.ok()) return n.status();
     v1::FieldValue next;
     next.set_phone(*new_phone);
@@ -188,8 +188,8 @@ absl::Status CitizenRegistry::RequestCorrection(const v1::RequestCorrectionReque
     std::vector<store::Value> params = {id,
                                         request.citizen_id(),
                                         static_cast<int64_t>(field),
-                                        B(*old_sealed),
-                                        B(*new_sealed),
+                                        store::Blob{*old_sealed},
+                                        store::Blob{*new_sealed},
                                         static_cast<int64_t>(v1::CHANGE_REQUEST_STATUS_PENDING),
                                         request.evidence_note()};
     ActorColumns(request.actor(), &params);
@@ -367,8 +367,8 @@ absl::Status CitizenRegistry::ApplyCorrection(store::Transaction& tx, const Stor
       n = tx.Execute(
           "UPDATE citizens SET nik_index = ?, nik_sealed = ?, masked_nik = ?, "
           "version = version + 1, updated_at = ? WHERE citizen_id = ?",
-          {B(vault_.BlindIndex("nik", value.nik())), B(*sealed), nik::MaskNik(value.nik()), now_ms,
-           row.citizen_id});
+          {store::Blob{vault_.BlindIndex("nik", value.nik())}, store::Blob{*sealed},
+           nik::MaskNik(value.nik()), now_ms, row.citizen_id});
       if (n.status().code() == absl::StatusCode::kAlreadyExists) {
         return Failure(absl::StatusCode::kFailedPrecondition, "NIK_IN_USE",
                        "the corrected NIK already belongs to another citizen");
@@ -381,7 +381,7 @@ absl::Status CitizenRegistry::ApplyCorrection(store::Transaction& tx, const Stor
       n = tx.Execute(
           "UPDATE citizens SET phone_index = ?, phone_sealed = ?, masked_phone = ?, "
           "version = version + 1, updated_at = ? WHERE citizen_id = ?",
-          {B(vault_.BlindIndex("phone", value.phone())), B(*sealed),
+          {store::Blob{vault_.BlindIndex("phone", value.phone())}, store::Blob{*sealed},
            phone::MaskPhone(value.phone()), now_ms, row.citizen_id});
       break;
     }

@@ -99,9 +99,10 @@ absl::Status CitizenRegistry::Import::Flush() {
           "birth_date, sex, phone_index, phone_sealed, masked_phone, version, created_at, "
           "updated_at, import_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) "
           "ON CONFLICT (nik_index) DO NOTHING",
-          {v.citizen_id, B(v.nik_index), B(v.nik_sealed), nik::MaskNik(v.data.nik),
-           v.data.full_name, FormatDate(v.data.birth_date), static_cast<int64_t>(v.data.sex),
-           B(v.phone_index), B(v.phone_sealed), phone::MaskPhone(v.data.phone), now_ms, now_ms,
+          {v.citizen_id, store::Blob{v.nik_index}, store::Blob{v.nik_sealed},
+           nik::MaskNik(v.data.nik), v.data.full_name, FormatDate(v.data.birth_date),
+           static_cast<int64_t>(v.data.sex), store::Blob{v.phone_index},
+           store::Blob{v.phone_sealed}, phone::MaskPhone(v.data.phone), now_ms, now_ms,
            import_id_});
       if (!inserted.ok()) return inserted.status();
       if (*inserted == 1) {
@@ -110,7 +111,7 @@ absl::Status CitizenRegistry::Import::Flush() {
       }
       // Known NIK: identical data is a re-run; other data is a conflict unless the registry wins.
       absl::StatusOr<std::optional<Stored>> stored =
-          reg.Load(tx, "nik_index = ?", {B(v.nik_index)});
+          reg.Load(tx, "nik_index = ?", {store::Blob{v.nik_index}});
       if (!stored.ok()) return stored.status();
       if (!stored->has_value()) return absl::InternalError("a NIK vanished during the import");
       const Stored& s = **stored;

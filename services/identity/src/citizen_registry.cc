@@ -160,7 +160,7 @@ absl::Status CitizenRegistry::AddHistory(store::Transaction& tx, const std::stri
     }
     absl::StatusOr<std::string> sealed = SealValue(absl::StrCat("history:", id, ":", side), *value);
     if (!sealed.ok()) return sealed.status();
-    params.emplace_back(B(*std::move(sealed)));
+    params.emplace_back(store::Blob{*std::move(sealed)});
   }
   ActorColumns(actor, &params);
   params.emplace_back(reason);
@@ -194,7 +194,7 @@ absl::Status CitizenRegistry::IsRegisteredPhone(const v1::IsRegisteredPhoneReque
   bool found = false;
   absl::Status s = db_.Read([&](store::Transaction& tx) {
     return tx.Query("SELECT 1 FROM citizens WHERE phone_index = ? LIMIT 1",
-                    {B(vault_.BlindIndex("phone", *e164))}, [&found](const store::Row&) {
+                    {store::Blob{vault_.BlindIndex("phone", *e164)}}, [&found](const store::Row&) {
                       found = true;
                       return false;
                     });
@@ -212,7 +212,7 @@ absl::Status CitizenRegistry::FindByPhone(const v1::FindByPhoneRequest& request,
   const std::string index = vault_.BlindIndex("phone", *e164);
   const int limit = PageSize(request.page_size());
   std::string sql = "SELECT citizen_id, full_name, masked_nik FROM citizens WHERE phone_index = ?";
-  std::vector<store::Value> params = {B(index)};
+  std::vector<store::Value> params = {store::Blob{index}};
   if (!request.page_token().empty()) {
     absl::StatusOr<std::string> cursor = ParsePageToken(request.page_token(), "phone", index);
     if (!cursor.ok()) return cursor.status();
@@ -268,7 +268,7 @@ absl::Status CitizenRegistry::FindByNik(const v1::FindByNikRequest& request,
   }
   return db_.Read([&](store::Transaction& tx) -> absl::Status {
     absl::StatusOr<std::optional<Stored>> row =
-        Load(tx, "nik_index = ?", {B(vault_.BlindIndex("nik", *nik))});
+        Load(tx, "nik_index = ?", {store::Blob{vault_.BlindIndex("nik", *nik)}});
     if (!row.ok()) return row.status();
     if (!row->has_value()) return NotFound("CITIZEN_NOT_FOUND", "no citizen with this NIK");
     return ToProto(tx, **row, request.view() == v1::CITIZEN_VIEW_FULL, response->mutable_citizen());
@@ -288,8 +288,8 @@ absl::Status CitizenRegistry::ResolveNiks(const v1::ResolveNiksRequest& request,
   absl::Status s = db_.Read([&](store::Transaction& tx) -> absl::Status {
     for (const std::string& index : indexes) {
       if (index.empty() || found.contains(index)) continue;
-      absl::Status q = tx.Query("SELECT citizen_id FROM citizens WHERE nik_index = ?", {B(index)},
-                                [&](const store::Row& r) {
+      absl::Status q = tx.Query("SELECT citizen_id FROM citizens WHERE nik_index = ?",
+                                {store::Blob{index}}, [&](const store::Row& r) {
                                   found[index] = r.Text(0);
                                   return false;
                                 });

@@ -15,15 +15,9 @@ namespace lindungi::identity::registry_support {
 using lindungi::common::v1::Actor;
 using lindungi::common::v1::Role;
 
-absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message) {
-  return status::WithReason(absl::Status(code, message), reason, kDomain);
-}
-
 absl::Status NotFound(absl::string_view reason, absl::string_view what) {
   return Failure(absl::StatusCode::kNotFound, reason, what);
 }
-
-store::Value B(std::string bytes) { return store::Blob{std::move(bytes)}; }
 
 absl::Status CheckReason(absl::string_view reason, absl::string_view field) {
   if (absl::StripAsciiWhitespace(reason).empty()) {

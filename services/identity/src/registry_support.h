@@ -10,6 +10,7 @@
 #include "lindungi/clock/clock.h"
 #include "lindungi/identity/v1/identity.pb.h"
 #include "lindungi/records/records.h"
+#include "lindungi/status/status.h"
 #include "lindungi/store/store.h"
 
 namespace lindungi::identity::registry_support {
@@ -30,9 +31,8 @@ inline constexpr int kMaxResolve = 1000;
 using clock::Jakarta;
 
 // An error with an ErrorInfo reason in the identity.lindungi domain.
-absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view message);
+inline constexpr status::ErrorDomain Failure{kDomain};
 absl::Status NotFound(absl::string_view reason, absl::string_view what);
-store::Value B(std::string bytes);
 
 using records::ActorColumns;
 using records::ActorFrom;

@@ -20,9 +20,7 @@ namespace {
 constexpr absl::string_view kDomain = "otp.lindungi";
 constexpr absl::Duration kMaxRetryWait = absl::Seconds(10);
 
-absl::Status Failure(absl::StatusCode code, absl::string_view reason, absl::string_view what) {
-  return status::WithReason(absl::Status(code, what), reason, kDomain);
-}
+constexpr status::ErrorDomain Failure{kDomain};
 
 absl::Duration Jitter(absl::Duration d) {
   thread_local std::mt19937_64 rng{std::random_device{}()};

@@ -12,12 +12,6 @@
 
 namespace lindungi::ticket::desk_support {
 
-absl::Status Failure(
-    absl::StatusCode code, absl::string_view reason, absl::string_view message,
-    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata) {
-  return status::WithReason(absl::Status(code, message), reason, kDomain, metadata);
-}
-
 size_t CodePoints(absl::string_view utf8) {
   size_t n = 0;
   for (unsigned char c : utf8) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "lindungi/crypto/pii_vault.h"
+#include "lindungi/status/status.h"
 #include "lindungi/store/store.h"
 
 namespace lindungi::ticket::desk_support {
@@ -16,9 +17,7 @@ namespace lindungi::ticket::desk_support {
 inline constexpr absl::string_view kDomain = "ticket.lindungi";
 
 // An error with an ErrorInfo reason in the ticket.lindungi domain.
-absl::Status Failure(
-    absl::StatusCode code, absl::string_view reason, absl::string_view message,
-    std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata = {});
+inline constexpr status::ErrorDomain Failure{kDomain};
 
 // Unicode code points in UTF-8 text (what "characters" means in every limit).
 size_t CodePoints(absl::string_view utf8);
@@ -28,8 +27,6 @@ absl::Status CheckText(absl::string_view text, absl::string_view field, bool req
 // INVALID_ARGUMENT naming `field` for an id over `max` bytes or with characters other than
 // printable ASCII.
 absl::Status CheckIdField(absl::string_view id, absl::string_view field, size_t max);
-
-inline store::Value B(std::string bytes) { return store::Blob{std::move(bytes)}; }
 
 // Page sizes: 0 = `fallback`, capped at `max`; negative is INVALID_ARGUMENT.
 absl::StatusOr<int> PageSize(int requested, int fallback, int max);

@@ -173,7 +173,7 @@ absl::Status TicketDesk::StoreTicket(store::Transaction& tx, const v1::Ticket& t
       vault_.Seal(absl::StrCat("ticket:", t.ticket_id()), t.SerializeAsString());
   if (!sealed.ok()) return sealed.status();
   std::string sql = "UPDATE tickets SET updated_at = ?, version = ?, body = ?";
-  std::vector<store::Value> params = {ToMs(t.updated_at()), t.version(), B(*sealed)};
+  std::vector<store::Value> params = {ToMs(t.updated_at()), t.version(), store::Blob{*sealed}};
   auto set_if = [&](bool changed, absl::string_view column, store::Value value) {
     if (!changed) return;
     absl::StrAppend(&sql, ", ", column, " = ?");
@@ -214,7 +214,7 @@ absl::StatusOr<int64_t> TicketDesk::AppendEvent(store::Transaction& tx, v1::Tick
       "INSERT INTO ticket_events (event_id, ticket_id, kind, channel, at, body) "
       "VALUES (?, ?, ?, ?, ?, ?)",
       {**id, ticket.ticket_id(), static_cast<int64_t>(event.kind()),
-       static_cast<int64_t>(ticket.channel()), ToMs(event.at()), B(*sealed)});
+       static_cast<int64_t>(ticket.channel()), ToMs(event.at()), store::Blob{*sealed}});
   if (!n.ok()) return n.status();
   return **id;
 }
@@ -262,7 +262,7 @@ absl::StatusOr<v1::Ticket> TicketDesk::Insert(store::Transaction& tx,
       {t.ticket_id(), code, r.client_request_id(), static_cast<int64_t>(t.channel()),
        static_cast<int64_t>(t.category()), static_cast<int64_t>(t.priority()),
        static_cast<int64_t>(t.status()), t.citizen_id(), t.change_request_id(),
-       ToMs(t.sla_due_at()), now_ms, now_ms, B(*sealed)});
+       ToMs(t.sla_due_at()), now_ms, now_ms, store::Blob{*sealed}});
   if (!n.ok()) return n.status();
   return t;
 }

@@ -23,6 +23,23 @@ absl::Status WithRetryAfter(absl::Status status, absl::Duration delay);
 absl::Status WithReason(
     absl::Status status, absl::string_view reason, absl::string_view domain,
     std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata = {});
+// A service's errors with reasons: `inline constexpr status::ErrorDomain Failure{"x.lindungi"};`
+// then `Failure(absl::StatusCode::kNotFound, "CITIZEN_NOT_FOUND", "no citizen with that id")`
+// is the status with that message and an ErrorInfo of that reason in the service's domain.
+class ErrorDomain {
+ public:
+  constexpr explicit ErrorDomain(absl::string_view domain) : domain_(domain) {}
+  absl::Status operator()(
+      absl::StatusCode code, absl::string_view reason, absl::string_view message,
+      std::initializer_list<std::pair<absl::string_view, absl::string_view>> metadata = {}) const {
+    return WithReason(absl::Status(code, message), reason, domain_, metadata);
+  }
+  constexpr absl::string_view domain() const { return domain_; }
+
+ private:
+  absl::string_view domain_;
+};
+
 // Attaches one invalid field (google.rpc.BadRequest); the description is safe to show a user.
 absl::Status WithFieldViolation(absl::Status status, absl::string_view field,
                                 absl::string_view description);
