@@ -239,6 +239,19 @@ TEST_F(GatewayWorkersTest, KilledWithMessagesPendingARestartAnswersEveryMessageE
   EXPECT_EQ(Metric("lindungi_gateway_replies_total{result=\"skipped\"}"), 1);  // went out before
 }
 
+TEST_F(GatewayWorkersTest, OnSigtermAWorkerFinishesTheMessageItHoldsBeforeTheProcessExits) {
+  StartGateway({"--mark_read=false"});
+  graph_->Inject({{"delay_ms", 1500}});  // the reply is at the Cloud API when SIGTERM comes
+  Deliver({{"wamid.S1", "6281100000051"}});
+  ASSERT_TRUE(Eventually([&] { return Sent().size() == 1; })) << gateway_->process().Output();
+  gateway_->process().Signal(SIGTERM);
+  EXPECT_EQ(gateway_->process().Wait(), 0) << gateway_->process().Output();
+  auto pending = pool_->Command({"XPENDING", "wa:inbound", "gateway"});
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->elements[0].integer, 0) << "the message was left half done";
+  EXPECT_EQ(Integer({"EXISTS", "gw:done:wamid.S1"}), 1);
+}
+
 TEST_F(GatewayWorkersTest, WorkersKeepAnsweringAfterRedisRestarts) {
   StartGateway({"--mark_read=false"});
   Deliver({{"wamid.R1", "6281100000041"}});
