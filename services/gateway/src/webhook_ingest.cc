@@ -15,7 +15,7 @@ namespace {
 // status. Returns 4 counts a body: new, duplicate, forward, stale.
 const redis::Script& IngestScript() {
   static const auto* s = new redis::Script("wa_ingest_batch", R"lua(
-local ttl = tonumber(ARGV[1])
+local ttl = ARGV[1]  -- a string: Redis reads it as is (a Lua number would be printed and parsed)
 local counts = {}
 local k, a = 2, 3
 for b = 1, tonumber(ARGV[2]) do
@@ -38,7 +38,7 @@ for b = 1, tonumber(ARGV[2]) do
     local rank = tonumber(ARGV[a])
     local current = tonumber(redis.call('GET', KEYS[k]) or '0')
     if rank > current then
-      redis.call('SET', KEYS[k], rank, 'EX', ttl)
+      redis.call('SET', KEYS[k], ARGV[a], 'EX', ttl)
       forward = forward + 1
     else
       stale = stale + 1
