@@ -58,7 +58,6 @@ class InboundWorkers::Shard {
     absl::MutexLock lock(&mu_);
     for (QueuedMessage& m : batch) queue_.push(std::move(m));
   }
-  // The next message, or nothing once `stop` is set and the queue is empty, or at `deadline`.
   // The next message; nothing once `stop` is set and the queue is empty or `deadline` passed.
   std::optional<QueuedMessage> Pop(const std::atomic<bool>& stop, const absl::Time& deadline) {
     absl::MutexLock lock(&mu_);
