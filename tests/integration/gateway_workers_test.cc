@@ -188,6 +188,20 @@ TEST_F(GatewayWorkersTest, AfterMaxAttemptsAMessageIsDeadLetteredAndTheCitizenGe
   EXPECT_EQ(Metric("lindungi_reply_latency_seconds_count{flow=\"apology\"}"), 1);
 }
 
+TEST_F(GatewayWorkersTest, TheApologyGoesOutEvenWhenAnEarlierAttemptTookTheFirstReplysSlot) {
+  // A worker died between taking reply 0's slot and sending it, max_attempts times over.
+  StartGateway({"--mark_read=false", "--max_attempts=2"});
+  ASSERT_TRUE(pool_->Command({"SET", "gw:reply:wamid.P1:0", "1"}).ok());
+  ASSERT_TRUE(pool_->Command({"SET", "gw:tries:wamid.P1", "2"}).ok());
+  Deliver({{"wamid.P1", "6281100000061"}});
+  ASSERT_TRUE(Eventually([&] {
+    return Metric("lindungi_gateway_messages_handled_total{result=\"dead_letter\"}") == 1;
+  })) << gateway_->process().Output();
+  const std::vector<std::string> texts = TextsByRecipient()["6281100000061"];
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_THAT(texts[0], HasSubstr("Mohon maaf"));
+}
+
 TEST_F(GatewayWorkersTest, WhenTheQueueLagsTheHandlerIsToldAndTheCitizenAskedToComeBackLater) {
   StartGateway({"--mark_read=false", "--shed_queue_lag=60s"});
   // A message that has waited ten minutes, as in a backlog after an outage.

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
+#include "lindungi/http/client.h"
 #include "lindungi/httpserver/server.h"
 
 namespace lindungi::httpserver {
@@ -457,6 +458,27 @@ TEST(HttpServerTest, BadOptionsAreRefused) {
   options = Loopback();
   options.port = taken->port();
   EXPECT_EQ(Server::Start(options, Echo).status().code(), absl::StatusCode::kUnavailable);
+}
+
+// The HTTP client (libs/http) tells a request that never left from one whose answer was lost:
+// callers may retry the first, not the second (it may have been acted on).
+TEST(HttpClientOutcomeTest, AConnectionLostAfterTheRequestIsUnknownARefusedOneUnavailable) {
+  auto server = StartOrDie(Loopback(), [](Request&&, Respond respond) {
+    Response drop;
+    drop.hang_up = true;  // read the request, then close without an answer
+    respond(std::move(drop));
+  });
+  ASSERT_NE(server, nullptr);
+  http::HttpClient client;
+  http::Request request;
+  request.method = "POST";
+  request.url = absl::StrCat("http://127.0.0.1:", server->port(), "/messages");
+  request.body = "{}";
+  EXPECT_EQ(client.Send(request).status().code(), absl::StatusCode::kUnknown);
+  const int port = server->port();
+  server->Stop();
+  request.url = absl::StrCat("http://127.0.0.1:", port, "/messages");
+  EXPECT_EQ(client.Send(request).status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

@@ -152,5 +152,22 @@ TEST_F(InboundQueueTest, TrimmingDropsOnlyOldAcknowledgedEntries) {
   EXPECT_EQ(Len("wa:inbound"), 1) << "the recent entry stays for --retention";
 }
 
+TEST_F(InboundQueueTest, AGroupLostWithRedisDataIsMadeAgainByAClaimAndNothingIsTrimmedMeanwhile) {
+  ASSERT_TRUE(pool_->Command({"XGROUP", "DESTROY", "wa:inbound", "gateway"}).ok());
+  Add("wamid.old", "62817", "1000-0");  // unread, long ago
+  ASSERT_TRUE(queue_->Trim(absl::FromUnixSeconds(1764000000)).ok());
+  EXPECT_EQ(Len("wa:inbound"), 1) << "without our group nothing was read: nothing may go";
+  auto claimed = queue_->Claim("c1", absl::ZeroDuration(), 10);
+  ASSERT_TRUE(claimed.ok()) << claimed.status();
+  EXPECT_TRUE(claimed->empty());
+  ASSERT_EQ(Read(10).size(), 1u) << "the group is back, from the stream's start";
+}
+
+TEST(StreamIdTest, PartsOrderSequencesAsNumbers) {
+  EXPECT_LT(StreamIdParts("5-9"), StreamIdParts("5-10"));
+  EXPECT_LT(StreamIdParts("5-10"), StreamIdParts("6-0"));
+  EXPECT_EQ(StreamIdParts("7"), std::make_pair(int64_t{7}, int64_t{0}));
+}
+
 }  // namespace
 }  // namespace lindungi::gateway

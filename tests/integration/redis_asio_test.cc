@@ -1,4 +1,9 @@
 // The Redis client on the caller's asio event loop, against a real redis-server.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -151,6 +156,31 @@ TEST_F(RedisAsioTest, SlowRedisTimesOutEveryCallInFlight) {
   const absl::Time start = absl::Now();
   for (auto& r : results) EXPECT_EQ(r.get().code(), absl::StatusCode::kUnavailable);
   EXPECT_LT(absl::Now() - start, absl::Milliseconds(900));  // before the pause ends
+}
+
+TEST_F(RedisAsioTest, AServerThatAcceptsButNeverAnswersTheHandshakeTimesOut) {
+  // A listening socket nobody reads: the kernel completes the TCP handshake, AUTH goes unanswered.
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 8), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  redis::RedisOptions o = server_->options();
+  o.port = ntohs(addr.sin_port);
+  o.password = "secret";
+  o.connect_timeout = absl::Milliseconds(200);
+  o.command_timeout = absl::Milliseconds(200);
+  redis::AsioRedis stuck(io_, o);
+  auto p = std::make_shared<std::promise<absl::Status>>();
+  std::future<absl::Status> result = p->get_future();
+  stuck.Command({"PING"}, [p](absl::StatusOr<redis::Reply> r) { p->set_value(r.status()); });
+  ASSERT_EQ(result.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "a call waited on an unanswered AUTH without a deadline";
+  EXPECT_EQ(result.get().code(), absl::StatusCode::kUnavailable);
+  close(fd);
 }
 
 TEST_F(RedisAsioTest, DestructionAnswersWhatIsInFlight) {

@@ -100,6 +100,10 @@ absl::StatusOr<Response> HttpClient::Send(const Request& request) {
     curl_easy_cleanup(curl);  // the connection may be broken; do not reuse it
     const std::string what = absl::StrCat("http: ", curl_easy_strerror(rc));
     if (rc == CURLE_OPERATION_TIMEDOUT) return absl::DeadlineExceededError(what);
+    if (rc == CURLE_SEND_ERROR || rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+        rc == CURLE_PARTIAL_FILE || rc == CURLE_HTTP2 || rc == CURLE_HTTP2_STREAM) {
+      return absl::UnknownError(what);  // the request may have been received and acted on
+    }
     return absl::UnavailableError(what);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -146,7 +146,9 @@ class AsioRedis::Connection : public std::enable_shared_from_this<Connection> {
                                                                reply.status().message())));
                     }
                   },
-                  Clock::time_point::max()});
+                  // Bounded like any command once connected: a Redis that accepts the
+                  // connection and never answers must still fail it.
+                  connect_deadline_ + absl::ToChronoNanoseconds(options_.command_timeout)});
     };
     if (!options_.password.empty()) check({"AUTH", options_.password}, &hello);
     if (options_.db != 0) check({"SELECT", absl::StrCat(options_.db)}, &hello);
@@ -240,8 +242,9 @@ class AsioRedis::Connection : public std::enable_shared_from_this<Connection> {
     }
   }
 
-  // One timer for the oldest deadline: the connection attempt, else the oldest command. It is
-  // never re-armed per reply: when it fires early it simply waits for the next deadline.
+  // One timer for the oldest deadline: the connection attempt, else the oldest command (the
+  // set-up commands included). It is never re-armed per reply: when it fires early it simply
+  // waits for the next deadline.
   void ArmTimer() {
     if (timer_armed_ || closed_) return;
     Clock::time_point deadline;
@@ -252,7 +255,6 @@ class AsioRedis::Connection : public std::enable_shared_from_this<Connection> {
     } else {
       return;
     }
-    if (deadline == Clock::time_point::max()) return;  // only set-up commands: bound by connect
     timer_armed_ = true;
     timer_.expires_at(deadline);
     timer_.async_wait([self = shared_from_this()](boost::system::error_code) {

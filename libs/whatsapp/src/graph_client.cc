@@ -199,9 +199,12 @@ absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path
     if (!response.ok()) {
       Count(kind, "transport");
       last = TransportError(response.status());
-      // A timeout may come after the platform took the message: resending could send it twice.
-      if (response.status().code() == absl::StatusCode::kDeadlineExceeded) {
-        log::Warn("whatsapp: graph api timed out", {{"kind", kind}, {"attempt", attempt}});
+      // A timeout, or a connection lost after the request went out, may come after the platform
+      // took the message: resending could send it twice.
+      if (response.status().code() == absl::StatusCode::kDeadlineExceeded ||
+          response.status().code() == absl::StatusCode::kUnknown) {
+        log::Warn("whatsapp: graph api outcome unknown (timeout or connection lost)",
+                  {{"kind", kind}, {"attempt", attempt}});
         return last;
       }
       wait = std::min(Jitter(backoff), config_.max_backoff);

@@ -104,14 +104,6 @@ const redis::Reply* Field(const redis::Reply& map, absl::string_view name) {
   return nullptr;
 }
 
-// A stream id as (milliseconds, sequence).
-std::pair<int64_t, int64_t> StreamIdParts(const std::string& id) {
-  int64_t seq = 0;
-  const size_t dash = id.find('-');
-  if (dash != std::string::npos) (void)absl::SimpleAtoi(id.substr(dash + 1), &seq);
-  return {StreamIdMillis(id), seq};
-}
-
 // The earlier of two stream ids.
 std::string MinStreamId(const std::string& a, const std::string& b) {
   return StreamIdParts(a) <= StreamIdParts(b) ? a : b;
@@ -129,6 +121,13 @@ int64_t StreamIdMillis(const std::string& id) {
   int64_t ms = 0;
   const size_t dash = id.find('-');
   return absl::SimpleAtoi(id.substr(0, dash), &ms) ? ms : 0;
+}
+
+std::pair<int64_t, int64_t> StreamIdParts(const std::string& id) {
+  int64_t seq = 0;
+  const size_t dash = id.find('-');
+  if (dash != std::string::npos) (void)absl::SimpleAtoi(id.substr(dash + 1), &seq);
+  return {StreamIdMillis(id), seq};
 }
 
 std::vector<QueuedMessage> ParseEntries(const redis::Reply& entries) {
@@ -174,6 +173,10 @@ absl::StatusOr<std::vector<QueuedMessage>> InboundQueue::Claim(const std::string
         redis_.Command({"XAUTOCLAIM", options_.stream, options_.group, consumer,
                         absl::StrCat(absl::ToInt64Milliseconds(min_idle)), cursor, "COUNT",
                         absl::StrCat(count - static_cast<int>(out.size()))});
+    if (!r.ok() && absl::StrContains(r.status().message(), "NOGROUP")) {
+      if (absl::Status made = EnsureGroup(); !made.ok()) return made;
+      return out;  // a new group has nothing pending
+    }
     if (!r.ok()) return r.status();
     if (r->elements.size() < 2) return absl::InternalError("XAUTOCLAIM: unknown reply shape");
     cursor = r->elements[0].str;
@@ -265,6 +268,12 @@ absl::Status InboundQueue::Trim(absl::Time now) {
   std::string min_id = absl::StrCat(absl::ToUnixMillis(now - options_.retention), "-0");
   absl::StatusOr<redis::Reply> groups = redis_.Command({"XINFO", "GROUPS", options_.stream});
   if (!groups.ok()) return groups.status();
+  const bool ours =
+      std::any_of(groups->elements.begin(), groups->elements.end(), [&](const redis::Reply& g) {
+        const redis::Reply* name = Field(g, "name");
+        return name != nullptr && name->str == options_.group;
+      });
+  if (!ours) return absl::OkStatus();               // no group yet: what is there was never read
   for (const redis::Reply& g : groups->elements) {  // what any group has not read stays
     if (const redis::Reply* last = Field(g, "last-delivered-id")) {
       min_id = MinStreamId(min_id, NextStreamId(last->str));

@@ -109,5 +109,7 @@ std::vector<QueuedMessage> ParseEntries(const redis::Reply& entries);
 
 // The milliseconds part of a stream id ("1700000000000-3" → 1700000000000); 0 when malformed.
 int64_t StreamIdMillis(const std::string& id);
+// A stream id as (milliseconds, sequence), for ordering ids: "5-10" comes after "5-9".
+std::pair<int64_t, int64_t> StreamIdParts(const std::string& id);
 
 }  // namespace lindungi::gateway

@@ -19,7 +19,7 @@ namespace {
 struct Later {
   bool operator()(const QueuedMessage& a, const QueuedMessage& b) const {
     const auto key = [](const QueuedMessage& m) {
-      return std::make_tuple(m.message.timestamp, StreamIdMillis(m.entry_id), m.entry_id);
+      return std::make_pair(m.message.timestamp, StreamIdParts(m.entry_id));
     };
     return key(a) > key(b);
   }
@@ -43,7 +43,8 @@ std::string DefaultConsumerName() {
   if (gethostname(host, sizeof(host) - 1) != 0 || host[0] == '\0') {
     std::snprintf(host, sizeof(host), "gateway");
   }
-  return absl::StrCat(host, "-", getpid());
+  // The start time too: containers sharing the host's network can share hostname and pid.
+  return absl::StrCat(host, "-", getpid(), "-", absl::ToUnixMicros(absl::Now()) % 1000000000);
 }
 
 int RetryMinutes(absl::Duration lag) {
@@ -101,9 +102,12 @@ void InboundWorkers::Stop() {
     if (stopping_ || !started_.load()) return;
     stopping_ = true;
   }
+  // The reader (and the sampler) first, so that nothing is handed to a worker that has left.
+  threads_[0].join();
+  threads_[1].join();
   stop_deadline_ = absl::Now() + options_.drain_timeout;
   stop_.store(true);
-  for (std::thread& t : threads_) t.join();
+  for (size_t i = 2; i < threads_.size(); ++i) threads_[i].join();
   threads_.clear();
   log::Info("workers stopped");
 }
@@ -132,6 +136,7 @@ void InboundWorkers::ReadLoop() {
       log::Warn("reading the inbound stream failed; retrying",
                 {{"grpc_code", StatusName(batch.status())},
                  {"backoff_ms", absl::ToInt64Milliseconds(backoff)}});
+      if (claim) next_claim = absl::Now() + options_.claim_interval;  // read in between
       Stopping(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(5));
       continue;
@@ -187,6 +192,8 @@ void InboundWorkers::Process(const QueuedMessage& m) {
     if (wait > absl::Milliseconds(400) || Stopping(wait)) break;  // later, by a claim
   }
   if (!begun.ok()) {
+    // The script may have run before the answer was lost: give back a lock it may have taken.
+    (void)queue_.Release(m, token);
     log::Warn("could not start a message; it stays queued",
               {{"grpc_code", StatusName(begun.status())}});
     metrics.Handled("retry");
@@ -220,7 +227,7 @@ void InboundWorkers::Process(const QueuedMessage& m) {
     log::Warn("the conversation handler failed; the message will be retried",
               {{"grpc_code", StatusName(answer.status())}, {"attempt", turn.attempt}});
   }
-  if (!answer.ok() || !SendReplies(m, *answer)) {
+  if (!answer.ok() || !SendReplies(m, *answer, "")) {
     (void)queue_.Release(m, token);
     metrics.Handled("retry");
     return;
@@ -232,10 +239,11 @@ void InboundWorkers::Process(const QueuedMessage& m) {
   metrics.Handled("answered");
 }
 
-bool InboundWorkers::SendReplies(const QueuedMessage& m, const Answer& answer) {
+bool InboundWorkers::SendReplies(const QueuedMessage& m, const Answer& answer,
+                                 absl::string_view slot_prefix) {
   GatewayMetrics& metrics = GatewayMetrics::Get();
   for (size_t k = 0; k < answer.replies.size(); ++k) {
-    const std::string slot = absl::StrCat(k);
+    const std::string slot = absl::StrCat(slot_prefix, k);
     absl::StatusOr<bool> mine = queue_.TakeReplySlot(m, slot);
     if (!mine.ok()) return false;
     if (!*mine) {  // this reply went out on an earlier attempt
@@ -283,7 +291,8 @@ void InboundWorkers::GiveUp(const QueuedMessage& m, int attempt, const std::stri
   text.body = kApologyText;
   apology.replies.emplace_back(std::move(text));
   // The apology itself gets a few more attempts; after that the message is let go.
-  if (!SendReplies(m, apology) && attempt <= options_.max_attempts + kApologyAttempts) {
+  // Its own slot: a reply of the handler's that never went out must not stand in for it.
+  if (!SendReplies(m, apology, "apology") && attempt <= options_.max_attempts + kApologyAttempts) {
     (void)queue_.Release(m, token);
     return;
   }

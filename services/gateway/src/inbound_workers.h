@@ -57,7 +57,7 @@ inline constexpr char kApologyText[] =
     "Mohon maaf, pesan Anda belum dapat kami proses karena gangguan sistem. Silakan kirim ulang "
     "pesan Anda nanti, atau hubungi Call Center 119.";
 
-// A consumer name unique to this process: <hostname>-<pid>.
+// A consumer name unique to this process: <hostname>-<pid>-<start time>.
 std::string DefaultConsumerName();
 
 // Minutes a citizen is asked to wait when the queue lags by `lag`: the lag rounded, at least 1.
@@ -84,7 +84,8 @@ class InboundWorkers {
   void Work(Shard& shard);
   void Process(const QueuedMessage& m);
   // Sends the handler's answer; false when a reply failed in a way worth another attempt.
-  bool SendReplies(const QueuedMessage& m, const Answer& answer);
+  // Slots are named <slot_prefix><index>.
+  bool SendReplies(const QueuedMessage& m, const Answer& answer, absl::string_view slot_prefix);
   void GiveUp(const QueuedMessage& m, int attempt, const std::string& token);
   size_t Held();
   // Waits up to `wait` for Stop(); true once it was called.

@@ -38,6 +38,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  // Errors: UNAVAILABLE when the request certainly did not reach the server (the name did not
+  // resolve, the connection or TLS handshake failed: safe to retry); DEADLINE_EXCEEDED when it
+  // timed out, UNKNOWN when the connection failed after the request went out (the server may
+  // have acted on it: retrying could do it twice).
   absl::StatusOr<Response> Send(const Request& request);
 
  private:

@@ -7,7 +7,8 @@
 // Every POST to /messages first takes a slot of the number's rate limit (RateLimiter) and waits
 // for it through the sleeper: callers block, in call order. Failed attempts are retried with
 // jittered exponential backoff on HTTP 429 and 5xx, on Graph codes 130429, 131056 and 131053 and
-// on connection failures (not on timeouts: the message may have gone out), waiting at least
+// on failures to connect (not on timeouts or connections lost mid-request: the message may have
+// gone out), waiting at least
 // Retry-After when the Graph API sends one, within `max_attempts` and `max_total` (rate-limit
 // waits included). Everything else (131026, 131047, other 4xx) is permanent and returned at once.
 //
@@ -17,7 +18,8 @@
 //   INVALID_ARGUMENT     a limit broken before sending (nothing sent; no Graph code), other 4xx
 //   RESOURCE_EXHAUSTED   still throttled (429, 130429, 131056) after the retries; RetryInfo set
 //   UNAVAILABLE          5xx, 131053 or the network, after the retries
-//   DEADLINE_EXCEEDED    a request timed out (not retried)
+//   DEADLINE_EXCEEDED    a request timed out (not retried: it may have gone out)
+//   UNKNOWN              the connection failed after the request went out (not retried, idem)
 //
 // Metrics: lindungi_whatsapp_outbound_total{kind,code} per Graph answer (code "0" on success, a
 // fixed set of Graph codes, "other", or "transport"), lindungi_whatsapp_outbound_seconds{kind}
