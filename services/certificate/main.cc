@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
       argc, argv, "lindungi-certificate", "certificate",
       "lindungi-certificate holds vaccination records and issues, verifies and revokes EU Digital "
       "COVID Certificates (signed HC1 QR and PDF; DESIGN.md \"Certificates\").");
-  absl::StatusOr<certificate::CertificateConfig> config = certificate::CertificateConfigFromFlags();
+  absl::StatusOr<certificate::CertificateConfig> config =
+      certificate::CertificateConfigFromFlags(process.env);
   if (!config.ok()) config::ExitBadConfig(process.program, config.status());
   absl::StatusOr<server::ServerOptions> options = server::ServerOptionsFromFlags();
   if (!options.ok()) config::ExitBadConfig(process.program, options.status());

@@ -256,6 +256,10 @@ TEST_F(CertificateProcessTest, HelpDocumentsEveryFlagAndBadConfigSaysWhy) {
       start_with({good[0], good[1], "--signing_key_file=" + dir_ + "/nope.key", good[3]});
   EXPECT_EQ(no_key, 2);
   EXPECT_THAT(out4, HasSubstr("--signing_key_file"));
+  // Production refuses the development keys tools/gen-keys makes.
+  auto [dev_keys, out5] = start_with({"--env=production", good[0], good[1], good[2], good[3]});
+  EXPECT_EQ(dev_keys, 2);
+  EXPECT_THAT(out5, HasSubstr("refuses a development signing certificate"));
 
   auto [ctl_help_code, ctl_help] = RunCommand({BinDir() + "/lindungictl", "--help"});
   EXPECT_EQ(ctl_help_code, 0);

@@ -72,6 +72,19 @@ absl::StatusOr<std::string> PemOf(X509* cert) {
   return std::string(data, static_cast<size_t>(size));
 }
 
+// The subject as RFC 2253 text ("CN=…,O=…,C=…"); "" if it cannot be printed.
+std::string SubjectOf(X509* cert) {
+  BioPtr bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr ||
+      X509_NAME_print_ex(bio.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0) {
+    ERR_clear_error();
+    return "";
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
 }  // namespace
 
 struct SigningCertificate::Keys {
@@ -147,6 +160,7 @@ absl::StatusOr<SigningCertificate> SigningCertificate::FromDer(absl::string_view
   ERR_clear_error();  // X509_get_ext_d2i leaves entries when the extension is absent
   out.der_ = std::string(der);
   out.kid_ = ComputeKid(der);
+  out.subject_ = SubjectOf(cert.get());
   out.keys_ = std::move(keys);
   return out;
 }

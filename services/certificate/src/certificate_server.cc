@@ -1,6 +1,9 @@
 #include "certificate_server.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "certificate_schema.h"
 #include "lindungi/config/config.h"
@@ -35,8 +38,9 @@ ABSL_FLAG(std::string, bold_font_file, "/usr/share/fonts/truetype/dejavu/DejaVuS
 
 namespace lindungi::certificate {
 
-absl::StatusOr<CertificateConfig> CertificateConfigFromFlags() {
+absl::StatusOr<CertificateConfig> CertificateConfigFromFlags(config::Env env) {
   CertificateConfig c;
+  c.production = env == config::Env::kProduction;
   absl::StatusOr<store::StoreConfig> store = store::StoreConfigFromFlags();
   if (!store.ok()) return store.status();
   if (!store->url.empty()) c.db_url = store->url;
@@ -75,6 +79,18 @@ absl::StatusOr<CertificateConfig> CertificateConfigFromFlags() {
   return c;
 }
 
+absl::Status CheckSignerForEnv(const DocumentSigner& signer, bool production) {
+  const dcc::SigningCertificate* current = signer.Find(signer.kid());
+  if (!production || current == nullptr) return absl::OkStatus();
+  if (absl::StrContains(absl::AsciiStrToLower(current->subject()), "development")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--env=production refuses a development signing certificate (", current->subject(),
+        ", as tools/gen-keys makes); give the Ministry's document signer in --signing_key_file "
+        "and --signing_cert_file"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<CertificateServer>> CertificateServer::Start(
     const CertificateConfig& config, const server::ServerOptions& options, clock::Clock& clock) {
   auto s = std::unique_ptr<CertificateServer>(new CertificateServer());
@@ -82,6 +98,7 @@ absl::StatusOr<std::unique_ptr<CertificateServer>> CertificateServer::Start(
       config.signing_key_pem, config.signing_cert_pem, config.earlier_cert_pems);
   if (!signer.ok()) return signer.status();
   s->signer_ = *std::move(signer);
+  if (absl::Status fit = CheckSignerForEnv(*s->signer_, config.production); !fit.ok()) return fit;
   absl::StatusOr<certpdf::CertificateRenderer> renderer =
       certpdf::CertificateRenderer::Create(config.renderer);
   if (!renderer.ok()) return renderer.status();

@@ -15,6 +15,7 @@
 #include "document_signer.h"
 #include "lindungi/certpdf/certificate_renderer.h"
 #include "lindungi/clock/clock.h"
+#include "lindungi/config/config.h"
 #include "lindungi/server/service_host.h"
 #include "lindungi/store/store.h"
 #include "vaccination_registry.h"
@@ -22,6 +23,7 @@
 namespace lindungi::certificate {
 
 struct CertificateConfig {
+  bool production = false;  // --env=production: development signing certificates are refused
   std::string db_url = "sqlite://certificate.db";
   store::OpenOptions db_options;
   std::string identity_addr;  // identity-service
@@ -34,7 +36,10 @@ struct CertificateConfig {
   certpdf::RendererOptions renderer;
 };
 
-absl::StatusOr<CertificateConfig> CertificateConfigFromFlags();
+absl::StatusOr<CertificateConfig> CertificateConfigFromFlags(config::Env env);
+// With `production`, refuses a signing certificate whose subject says it is for development
+// (tools/gen-keys names them "Lindungi Development …").
+absl::Status CheckSignerForEnv(const DocumentSigner& signer, bool production);
 
 class CertificateServer {
  public:

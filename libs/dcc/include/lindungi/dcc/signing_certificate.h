@@ -39,6 +39,8 @@ class SigningCertificate {
 
   const std::string& der() const { return der_; }
   const std::string& kid() const { return kid_; }
+  // The subject as RFC 2253 text, e.g. "CN=Lindungi Development DSC,O=…,C=ID".
+  const std::string& subject() const { return subject_; }
 
   // OK if `signature` is a valid `algorithm` signature of `message` by this certificate's key.
   // Unauthenticated if it does not verify (including a wrong size), InvalidArgument if the key
@@ -61,6 +63,7 @@ class SigningCertificate {
 
   std::string der_;
   std::string kid_;
+  std::string subject_;
   unsigned allowed_types_ = 0;  // bit per DccType; 0 = all
   std::shared_ptr<const Keys> keys_;
 };
