@@ -278,6 +278,24 @@ TEST_F(CertificateIssuerTest, AnExpiredCertificateKeepsItsIdAndIsSignedAfresh) {
   EXPECT_TRUE(Verify(renewed.hc1()).valid());
 }
 
+TEST_F(CertificateIssuerTest, ACertificateNeverOutlivesItsSignerAndAnExpiredSignerIssuesNothing) {
+  const dcc::SigningCertificate* dsc = signer_->Find(signer_->kid());
+  ASSERT_NE(dsc, nullptr);
+  ASSERT_LT(dsc->not_after(), absl::InfiniteFuture());
+  // 100 days before the signer expires, a certificate (normally a year) ends with it.
+  clock_.Set(dsc->not_after() - absl::Hours(24 * 100));
+  auto issued = Issue(kSitiNik, 2);
+  auto verified = Verify(issued.hc1());
+  ASSERT_TRUE(verified.valid()) << verified.detail();
+  EXPECT_EQ(verified.certificate().expires_at().seconds(), absl::ToUnixSeconds(dsc->not_after()));
+
+  clock_.Set(dsc->not_after() + absl::Hours(24));
+  absl::Status refused;
+  Issue(kSitiNik, 2, &refused);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_EQ(status::ReasonOf(refused).value_or(""), "SIGNER_EXPIRED");
+}
+
 TEST_F(CertificateIssuerTest, TheRevocationListIsHashedSortedAndSigned) {
   const std::string a = Issue(kSitiNik, 1).certificate().certificate_id();
   const std::string b = Issue(kSitiNik, 2).certificate().certificate_id();

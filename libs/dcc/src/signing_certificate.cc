@@ -18,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "lindungi/crypto/ecdsa.h"
 #include "lindungi/crypto/hash.h"
 #include "lindungi/crypto/openssl_internal.h"
@@ -70,6 +71,13 @@ absl::StatusOr<std::string> PemOf(X509* cert) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<size_t>(size));
+}
+
+// An ASN1_TIME as absl::Time; `fallback` when it cannot be read.
+absl::Time TimeOf(const ASN1_TIME* t, absl::Time fallback) {
+  struct tm tm {};
+  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return fallback;
+  return absl::FromTM(tm, absl::UTCTimeZone());
 }
 
 // The subject as RFC 2253 text ("CN=…,O=…,C=…"); "" if it cannot be printed.
@@ -161,6 +169,8 @@ absl::StatusOr<SigningCertificate> SigningCertificate::FromDer(absl::string_view
   out.der_ = std::string(der);
   out.kid_ = ComputeKid(der);
   out.subject_ = SubjectOf(cert.get());
+  out.not_before_ = TimeOf(X509_get0_notBefore(cert.get()), absl::InfinitePast());
+  out.not_after_ = TimeOf(X509_get0_notAfter(cert.get()), absl::InfiniteFuture());
   out.keys_ = std::move(keys);
   return out;
 }

@@ -276,13 +276,22 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
     data.certificate_id = slot->id;
     absl::StatusOr<dcc::CborValue> payload = dcc::BuildVaccinationDcc(data);
     if (!payload.ok()) return payload.status();
+    // A certificate never outlives the document signer that signs it.
+    const dcc::SigningCertificate* dsc = signer_.Find(signer_.kid());
+    const absl::Time dsc_end = dsc != nullptr ? dsc->not_after() : absl::InfiniteFuture();
+    if (now >= dsc_end) {
+      return Failure(absl::StatusCode::kFailedPrecondition, "SIGNER_EXPIRED",
+                     "the document signer certificate has expired: install a new one "
+                     "(--signing_key_file, --signing_cert_file) to issue certificates");
+    }
+    const absl::Time expires = std::min(now + policy_.validity, dsc_end);
     absl::StatusOr<std::string> claims =
-        dcc::EncodeCwtClaims({policy_.country, now, now + policy_.validity}, *payload);
+        dcc::EncodeCwtClaims({policy_.country, now, expires}, *payload);
     if (!claims.ok()) return claims.status();
     absl::StatusOr<std::string> hc1 = dcc::EncodeHc1(*claims, signer_.key(), signer_.kid());
     if (!hc1.ok()) return hc1.status();
 
-    const int64_t expires_ms = absl::ToUnixMillis(now + policy_.validity);
+    const int64_t expires_ms = absl::ToUnixMillis(expires);
     absl::Status wrote = db_.Write([&](store::Transaction& tx) -> absl::Status {
       response->clear_revoked_certificate_ids();
       absl::StatusOr<CertificateSlot> again =

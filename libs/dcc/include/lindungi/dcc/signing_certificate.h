@@ -7,6 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "lindungi/crypto/ecdsa.h"
 
 namespace lindungi::dcc {
@@ -41,6 +42,9 @@ class SigningCertificate {
   const std::string& kid() const { return kid_; }
   // The subject as RFC 2253 text, e.g. "CN=Lindungi Development DSC,O=…,C=ID".
   const std::string& subject() const { return subject_; }
+  // The certificate's validity period.
+  absl::Time not_before() const { return not_before_; }
+  absl::Time not_after() const { return not_after_; }
 
   // OK if `signature` is a valid `algorithm` signature of `message` by this certificate's key.
   // Unauthenticated if it does not verify (including a wrong size), InvalidArgument if the key
@@ -64,6 +68,8 @@ class SigningCertificate {
   std::string der_;
   std::string kid_;
   std::string subject_;
+  absl::Time not_before_ = absl::InfinitePast();
+  absl::Time not_after_ = absl::InfiniteFuture();
   unsigned allowed_types_ = 0;  // bit per DccType; 0 = all
   std::shared_ptr<const Keys> keys_;
 };
