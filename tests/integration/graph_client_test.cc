@@ -274,6 +274,23 @@ TEST_F(GraphClientTest, TheRateLimitSpacesSends) {
   EXPECT_EQ(fake_->Requests().size(), 5u);
 }
 
+TEST_F(GraphClientTest, ASharedRateIsUsedAndWhenItFailsTheClientPacesItselfAlone) {
+  auto shared = MakeClient([](GraphConfig& c) {
+    c.shared_rate = [] { return absl::StatusOr<absl::Duration>(absl::Milliseconds(250)); };
+  });
+  ASSERT_TRUE(shared->SendText(kTo, {"Halo"}).ok());
+  EXPECT_THAT(Sleeps(), ElementsAre(absl::Milliseconds(250)));
+  auto alone = MakeClient([](GraphConfig& c) {
+    c.messages_per_second = 10;
+    c.burst = 1;
+    c.shared_rate = [] { return absl::StatusOr<absl::Duration>(absl::UnavailableError("down")); };
+  });
+  ASSERT_TRUE(alone->SendText(kTo, {"Halo"}).ok());
+  ASSERT_TRUE(alone->SendText(kTo, {"Halo"}).ok());
+  // The first slot of the own limiter is free, the second 100 ms later.
+  EXPECT_THAT(Sleeps(), ElementsAre(absl::Milliseconds(250), absl::Milliseconds(100)));
+}
+
 TEST_F(GraphClientTest, ReadReceiptsAreBestEffortOutsideTheRateLimit) {
   auto client = MakeClient([](GraphConfig& c) {
     c.messages_per_second = 10;

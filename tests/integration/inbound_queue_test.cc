@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "shared_send_rate.h"
 #include "support/redis_server.h"
 
 namespace lindungi::gateway {
@@ -167,6 +168,22 @@ TEST(StreamIdTest, PartsOrderSequencesAsNumbers) {
   EXPECT_LT(StreamIdParts("5-9"), StreamIdParts("5-10"));
   EXPECT_LT(StreamIdParts("5-10"), StreamIdParts("6-0"));
   EXPECT_EQ(StreamIdParts("7"), std::make_pair(int64_t{7}, int64_t{0}));
+}
+
+TEST_F(InboundQueueTest, ReplicasShareTheNumbersSendRateThroughRedis) {
+  // Two replicas sending from one number at 10/s, two back to back: the slots interleave as if
+  // one process took them all.
+  SharedSendRate a(*pool_, "1065", 10, 2), b(*pool_, "1065", 10, 2);
+  const std::vector<int> expected_ms = {0, 0, 100, 200, 300, 400};
+  for (size_t k = 0; k < expected_ms.size(); ++k) {
+    absl::StatusOr<absl::Duration> wait = (k % 2 == 0 ? a : b).Reserve();
+    ASSERT_TRUE(wait.ok()) << wait.status();
+    // Real time passes between the calls (a few ms): a wait is at most the slot's offset.
+    EXPECT_LE(*wait, absl::Milliseconds(expected_ms[k]) + absl::Milliseconds(1)) << k;
+    EXPECT_GE(*wait, absl::Milliseconds(expected_ms[k]) - absl::Milliseconds(50)) << k;
+  }
+  SharedSendRate other(*pool_, "2077", 10, 2);  // another number has its own rate
+  EXPECT_EQ(*other.Reserve(), absl::ZeroDuration());
 }
 
 }  // namespace

@@ -156,11 +156,23 @@ GraphClient::GraphClient(GraphConfig config, const clock::Clock& clock, Sleeper 
       clock_(clock),
       sleep_(std::move(sleep)),
       http_(config_.max_idle_connections),
-      limiter_(config_.messages_per_second,
-               config_.burst > 0
-                   ? config_.burst
-                   : std::max(1, static_cast<int>(std::ceil(config_.messages_per_second / 10))),
-               clock) {}
+      limiter_(config_.messages_per_second, BurstOf(config_), clock) {}
+
+int BurstOf(const GraphConfig& config) {
+  return config.burst > 0
+             ? config.burst
+             : std::max(1, static_cast<int>(std::ceil(config.messages_per_second / 10)));
+}
+
+absl::Duration GraphClient::ReserveSlot() {
+  if (config_.shared_rate) {
+    absl::StatusOr<absl::Duration> shared = config_.shared_rate();
+    if (shared.ok()) return *shared;
+    log::Warn("whatsapp: the shared send rate is unavailable; pacing this process alone",
+              {{"status", absl::StatusCodeToString(shared.status().code())}});
+  }
+  return limiter_.Reserve();
+}
 
 absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path,
                                        const std::string& content_type, std::string body,
@@ -181,7 +193,7 @@ absl::StatusOr<Json> GraphClient::Post(const char* kind, const std::string& path
   absl::Duration wait;
   for (int attempt = 1;; ++attempt) {
     if (rate_limited) {
-      const absl::Duration slot = limiter_.Reserve();
+      const absl::Duration slot = ReserveSlot();
       if (slot > absl::ZeroDuration()) {
         if (clock_.Now() - start + slot > config_.max_total) {
           return status::WithRetryAfter(

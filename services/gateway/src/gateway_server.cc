@@ -166,13 +166,19 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
 
 absl::Status GatewayServer::StartWorkers(const GatewayConfig& config,
                                          const redis::RedisOptions& redis) {
-  absl::StatusOr<std::unique_ptr<whatsapp::GraphClient>> graph =
-      whatsapp::GraphClient::Create(config.graph);
-  if (!graph.ok()) return graph.status();
-  graph_ = *std::move(graph);
   redis::RedisOptions pool = redis;
   pool.pool_size = config.workers.workers + 3;  // the reader, the sampler, the workers, spare
   worker_redis_ = std::make_unique<redis::RedisPool>(pool);
+  // Every replica sending from this number shares its rate through Redis.
+  send_rate_ = std::make_unique<SharedSendRate>(*worker_redis_, config.graph.phone_number_id,
+                                                config.graph.messages_per_second,
+                                                whatsapp::BurstOf(config.graph));
+  whatsapp::GraphConfig graph_config = config.graph;
+  graph_config.shared_rate = [rate = send_rate_.get()] { return rate->Reserve(); };
+  absl::StatusOr<std::unique_ptr<whatsapp::GraphClient>> graph =
+      whatsapp::GraphClient::Create(std::move(graph_config));
+  if (!graph.ok()) return graph.status();
+  graph_ = *std::move(graph);
   queue_ = std::make_unique<InboundQueue>(*worker_redis_, config.queue);
   handler_ = std::make_unique<AcknowledgeHandler>();  // scaffolding until issue 7
   WorkerOptions options = config.workers;

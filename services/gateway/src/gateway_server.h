@@ -18,6 +18,7 @@
 #include "lindungi/redis/asio_redis.h"
 #include "lindungi/redis/pipeline.h"
 #include "lindungi/server/service_host.h"
+#include "shared_send_rate.h"
 #include "webhook_http.h"
 #include "webhook_ingest.h"
 
@@ -56,6 +57,7 @@ class GatewayServer {
   std::unique_ptr<WebhookIngest> ingest_;
   std::unique_ptr<redis::RedisPool> worker_redis_;  // blocking reads need their own connections
   std::unique_ptr<InboundQueue> queue_;
+  std::unique_ptr<SharedSendRate> send_rate_;
   std::unique_ptr<whatsapp::GraphClient> graph_;
   std::unique_ptr<ConversationHandler> handler_;
   std::unique_ptr<InboundWorkers> workers_;

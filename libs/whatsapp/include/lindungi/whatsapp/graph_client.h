@@ -53,7 +53,10 @@ struct GraphConfig {
   std::string access_token;         // sent as Authorization: Bearer <token>
   double messages_per_second = 80;  // the number's throughput (Meta: 80 by default, up to 1000)
   int burst = 0;                    // back-to-back sends allowed; 0: a tenth of a second's worth
-  int max_attempts = 5;             // per call, the first included
+  // The number's rate shared by every process sending from it (e.g. a GCRA in Redis): answers
+  // the wait before the next send. Unset, or when it fails, the client paces itself alone.
+  std::function<absl::StatusOr<absl::Duration>()> shared_rate;
+  int max_attempts = 5;                                      // per call, the first included
   absl::Duration initial_backoff = absl::Milliseconds(250);  // doubled per retry, ±50 % jitter
   absl::Duration max_backoff = absl::Seconds(10);            // longest single wait
   absl::Duration max_total = absl::Seconds(30);  // a call gives up rather than wait past this
@@ -63,6 +66,9 @@ struct GraphConfig {
   size_t max_cached_media = 100000;                 // oldest entries are dropped beyond this
   int max_idle_connections = 16;
 };
+
+// The burst a config allows: `burst`, or a tenth of a second's worth of sends (at least 1).
+int BurstOf(const GraphConfig& config);
 
 // INVALID_ARGUMENT naming the first bad field.
 absl::Status ValidateConfig(const GraphConfig& config);
@@ -121,6 +127,8 @@ class GraphClient {
                                       absl::Duration timeout, bool rate_limited, int max_attempts);
   // Sends a built (or refused) message body and answers the wamid.
   absl::StatusOr<std::string> SendBody(const char* kind, absl::StatusOr<nlohmann::json> body);
+  // The wait for the next send slot: the shared rate, else (or when it fails) the own limiter.
+  absl::Duration ReserveSlot();
 
   const GraphConfig config_;
   const clock::Clock& clock_;
