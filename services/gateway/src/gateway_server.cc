@@ -129,8 +129,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     const redis::RedisOptions& redis) {
   auto s = std::unique_ptr<GatewayServer>(new GatewayServer());
   redis::RedisOptions probe = redis;
-  probe.pool_size = 1;  // only the readiness check's blocking PING uses it
-  s->redis_ = std::make_unique<redis::RedisPipeline>(probe);
+  probe.pool_size = 1;  // only the readiness check's blocking PING uses it: no I/O thread needed
+  s->redis_ = std::make_unique<redis::RedisPool>(probe);
   httpserver::Options http;
   http.bind = options.bind_host;
   http.port = config.http_port;
@@ -159,8 +159,8 @@ absl::StatusOr<std::unique_ptr<GatewayServer>> GatewayServer::Start(
     if (absl::Status started = s->StartWorkers(config, redis); !started.ok()) return started;
   }
   if (absl::Status started = s->host_->Start(); !started.ok()) return started;
-  redis::RedisPipeline* pipeline = s->redis_.get();
-  s->host_->SetReadinessCheck([pipeline] { return pipeline->Ping(); }, absl::Seconds(2));
+  redis::RedisPool* probe_pool = s->redis_.get();
+  s->host_->SetReadinessCheck([probe_pool] { return probe_pool->Ping(); }, absl::Seconds(2));
   return s;
 }
 

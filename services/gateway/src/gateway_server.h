@@ -16,7 +16,7 @@
 #include "lindungi/config/config.h"
 #include "lindungi/httpserver/server.h"
 #include "lindungi/redis/asio_redis.h"
-#include "lindungi/redis/pipeline.h"
+#include "lindungi/redis/redis.h"
 #include "lindungi/server/service_host.h"
 #include "shared_send_rate.h"
 #include "webhook_http.h"
@@ -52,7 +52,7 @@ class GatewayServer {
  private:
   GatewayServer() = default;
   absl::Status StartWorkers(const GatewayConfig& config, const redis::RedisOptions& redis);
-  std::unique_ptr<redis::RedisPipeline> redis_;   // the readiness probe's
+  std::unique_ptr<redis::RedisPool> redis_;       // the readiness probe's
   std::unique_ptr<redis::AsioRedis> loop_redis_;  // the webhook's, on the HTTP server's loop
   std::unique_ptr<WebhookIngest> ingest_;
   std::unique_ptr<redis::RedisPool> worker_redis_;  // blocking reads need their own connections

@@ -104,6 +104,8 @@ const redis::Reply* Field(const redis::Reply& map, absl::string_view name) {
   return nullptr;
 }
 
+bool NoGroup(const absl::Status& s) { return absl::StrContains(s.message(), "NOGROUP"); }
+
 // The earlier of two stream ids.
 std::string MinStreamId(const std::string& a, const std::string& b) {
   return StreamIdParts(a) <= StreamIdParts(b) ? a : b;
@@ -146,17 +148,38 @@ absl::Status InboundQueue::EnsureGroup() {
   return r.status();
 }
 
+absl::StatusOr<std::vector<QueuedMessage>> InboundQueue::RemakeGroup() {
+  // Redis restarted without its data, or someone deleted the stream: a new group, from the
+  // stream's start, has nothing pending yet.
+  if (absl::Status made = EnsureGroup(); !made.ok()) return made;
+  return std::vector<QueuedMessage>{};
+}
+
+absl::StatusOr<redis::Reply> InboundQueue::Groups() {
+  absl::StatusOr<redis::Reply> groups = redis_.Command({"XINFO", "GROUPS", options_.stream});
+  if (!groups.ok() && absl::StrContains(groups.status().message(), "no such key")) {
+    redis::Reply none;  // no stream yet: no groups
+    none.type = redis::Reply::Type::kArray;
+    return none;
+  }
+  return groups;
+}
+
+const redis::Reply* InboundQueue::OurGroup(const redis::Reply& groups) const {
+  for (const redis::Reply& g : groups.elements) {
+    const redis::Reply* name = Field(g, "name");
+    if (name != nullptr && name->str == options_.group) return &g;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<std::vector<QueuedMessage>> InboundQueue::Read(const std::string& consumer,
                                                               int count, absl::Duration block) {
   absl::StatusOr<redis::Reply> r =
       redis_.Command({"XREADGROUP", "GROUP", options_.group, consumer, "COUNT", absl::StrCat(count),
                       "BLOCK", absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(block))),
                       "STREAMS", options_.stream, ">"});
-  if (!r.ok() && absl::StrContains(r.status().message(), "NOGROUP")) {
-    // Redis restarted without its data, or someone deleted the stream: make the group again.
-    if (absl::Status made = EnsureGroup(); !made.ok()) return made;
-    return std::vector<QueuedMessage>{};
-  }
+  if (!r.ok() && NoGroup(r.status())) return RemakeGroup();
   if (!r.ok()) return r.status();
   if (r->is_nil() || r->elements.empty()) return std::vector<QueuedMessage>{};
   const redis::Reply& stream = r->elements.front();
@@ -173,10 +196,7 @@ absl::StatusOr<std::vector<QueuedMessage>> InboundQueue::Claim(const std::string
         redis_.Command({"XAUTOCLAIM", options_.stream, options_.group, consumer,
                         absl::StrCat(absl::ToInt64Milliseconds(min_idle)), cursor, "COUNT",
                         absl::StrCat(count - static_cast<int>(out.size()))});
-    if (!r.ok() && absl::StrContains(r.status().message(), "NOGROUP")) {
-      if (absl::Status made = EnsureGroup(); !made.ok()) return made;
-      return out;  // a new group has nothing pending
-    }
+    if (!r.ok() && NoGroup(r.status())) return RemakeGroup();
     if (!r.ok()) return r.status();
     if (r->elements.size() < 2) return absl::InternalError("XAUTOCLAIM: unknown reply shape");
     cursor = r->elements[0].str;
@@ -242,39 +262,31 @@ absl::StatusOr<bool> InboundQueue::DeadLetter(const QueuedMessage& m, const std:
 }
 
 absl::StatusOr<InboundQueue::Stats> InboundQueue::Sample(absl::Time now) {
-  absl::StatusOr<redis::Reply> groups = redis_.Command({"XINFO", "GROUPS", options_.stream});
-  Stats stats;
-  if (!groups.ok() && absl::StrContains(groups.status().message(), "no such key")) return stats;
+  absl::StatusOr<redis::Reply> groups = Groups();
   if (!groups.ok()) return groups.status();
-  for (const redis::Reply& g : groups->elements) {
-    const redis::Reply* name = Field(g, "name");
-    if (name == nullptr || name->str != options_.group) continue;
-    if (const redis::Reply* pending = Field(g, "pending")) stats.pending = pending->integer;
-    if (const redis::Reply* lag = Field(g, "lag")) stats.waiting = lag->integer;
-    const redis::Reply* last = Field(g, "last-delivered-id");
-    if (last == nullptr) break;
-    absl::StatusOr<redis::Reply> next = redis_.Command(
-        {"XRANGE", options_.stream, absl::StrCat("(", last->str), "+", "COUNT", "1"});
-    if (!next.ok()) return next.status();
-    std::vector<QueuedMessage> oldest = ParseEntries(*next);
-    if (!oldest.empty()) {
-      stats.oldest_waiting = std::max(absl::ZeroDuration(), now - oldest.front().received);
-    }
+  Stats stats;
+  const redis::Reply* g = OurGroup(*groups);
+  if (g == nullptr) return stats;
+  if (const redis::Reply* pending = Field(*g, "pending")) stats.pending = pending->integer;
+  if (const redis::Reply* lag = Field(*g, "lag")) stats.waiting = lag->integer;
+  const redis::Reply* last = Field(*g, "last-delivered-id");
+  if (last == nullptr) return stats;
+  absl::StatusOr<redis::Reply> next =
+      redis_.Command({"XRANGE", options_.stream, absl::StrCat("(", last->str), "+", "COUNT", "1"});
+  if (!next.ok()) return next.status();
+  std::vector<QueuedMessage> oldest = ParseEntries(*next);
+  if (!oldest.empty()) {
+    stats.oldest_waiting = std::max(absl::ZeroDuration(), now - oldest.front().received);
   }
   return stats;
 }
 
 absl::Status InboundQueue::Trim(absl::Time now) {
   std::string min_id = absl::StrCat(absl::ToUnixMillis(now - options_.retention), "-0");
-  absl::StatusOr<redis::Reply> groups = redis_.Command({"XINFO", "GROUPS", options_.stream});
+  absl::StatusOr<redis::Reply> groups = Groups();
   if (!groups.ok()) return groups.status();
-  const bool ours =
-      std::any_of(groups->elements.begin(), groups->elements.end(), [&](const redis::Reply& g) {
-        const redis::Reply* name = Field(g, "name");
-        return name != nullptr && name->str == options_.group;
-      });
-  if (!ours) return absl::OkStatus();               // no group yet: what is there was never read
-  for (const redis::Reply& g : groups->elements) {  // what any group has not read stays
+  if (OurGroup(*groups) == nullptr) return absl::OkStatus();  // what is there was never read
+  for (const redis::Reply& g : groups->elements) {            // what any group has not read stays
     if (const redis::Reply* last = Field(g, "last-delivered-id")) {
       min_id = MinStreamId(min_id, NextStreamId(last->str));
     }

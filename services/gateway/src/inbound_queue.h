@@ -98,6 +98,11 @@ class InboundQueue {
 
  private:
   absl::StatusOr<bool> TakeOnce(const std::string& key);
+  // The group again after NOGROUP, and no entries.
+  absl::StatusOr<std::vector<QueuedMessage>> RemakeGroup();
+  // XINFO GROUPS of the stream (an empty list when there is no stream yet), and ours in it.
+  absl::StatusOr<redis::Reply> Groups();
+  const redis::Reply* OurGroup(const redis::Reply& groups) const;
 
   redis::RedisPool& redis_;
   const QueueOptions options_;

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <queue>
-#include <tuple>
+#include <utility>
 
 #include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
@@ -266,8 +266,8 @@ bool InboundWorkers::SendReplies(const QueuedMessage& m, const Answer& answer,
       (void)queue_.FreeReplySlot(m, slot);
       return false;
     }
-    // Permanent (131026 undeliverable, 131047 window closed, a bad request) or a timeout (it may
-    // have gone out): never retried.
+    // Permanent (131026 undeliverable, 131047 window closed, a bad request), or timed out or cut
+    // off after the request went out (it may have gone out): never retried.
     metrics.Reply("failed");
   }
   return true;
