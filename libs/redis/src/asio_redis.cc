@@ -15,7 +15,6 @@
 #include <deque>
 #include <mutex>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "redis_internal.h"
@@ -409,7 +408,7 @@ void AsioRedis::Eval(const Script& script, std::vector<std::string> keys,
   Dispatch(std::move(c), std::move(encoded),
            [raw, &script, keys = std::move(keys), args = std::move(args),
             done = std::move(done)](absl::StatusOr<Reply> reply) mutable {
-             if (!reply.ok() && absl::StrContains(reply.status().message(), "NOSCRIPT")) {
+             if (!reply.ok() && internal::IsNoScript(reply.status())) {
                return raw->Submit(EncodeEval("EVAL", script.source(), keys, args), std::move(done));
              }
              done(std::move(reply));

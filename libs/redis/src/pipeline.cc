@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <future>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -121,7 +120,7 @@ void RedisPipeline::Eval(const Script& script, std::vector<std::string> keys,
   std::vector<std::string> cmd = internal::EvalCommand("EVALSHA", script.sha1(), keys, args);
   Command(std::move(cmd), [this, &script, keys = std::move(keys), args = std::move(args),
                            done = std::move(done)](absl::StatusOr<Reply> reply) mutable {
-    if (!reply.ok() && absl::StrContains(reply.status().message(), "NOSCRIPT")) {
+    if (!reply.ok() && internal::IsNoScript(reply.status())) {
       Command(internal::EvalCommand("EVAL", script.source(), keys, args), std::move(done));
       return;
     }

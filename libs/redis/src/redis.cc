@@ -145,6 +145,10 @@ std::vector<std::string> EvalCommand(const char* verb, const std::string& script
   return cmd;
 }
 
+bool IsNoScript(const absl::Status& status) {
+  return absl::StrContains(status.message(), "NOSCRIPT");
+}
+
 absl::Status CheckLoaded(const Script& script, const absl::StatusOr<Reply>& reply) {
   if (!reply.ok()) return reply.status();
   if (reply->str != script.sha1()) {
@@ -310,7 +314,7 @@ absl::StatusOr<Reply> RedisPool::Eval(const Script& script, const std::vector<st
                                       const std::vector<std::string>& args) {
   absl::StatusOr<Reply> reply =
       Command(internal::EvalCommand("EVALSHA", script.sha1(), keys, args));
-  if (reply.ok() || !absl::StrContains(reply.status().message(), "NOSCRIPT")) return reply;
+  if (reply.ok() || !internal::IsNoScript(reply.status())) return reply;
   return Command(internal::EvalCommand("EVAL", script.source(), keys, args));
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 
-// hiredis plumbing shared by RedisPool and RedisPipeline.
+// hiredis plumbing shared by RedisPool, RedisPipeline and AsioRedis.
 
 #include <hiredis/hiredis.h>
 
@@ -26,6 +26,8 @@ absl::StatusOr<Reply> ToResult(const redisReply* reply);
 std::vector<std::string> EvalCommand(const char* verb, const std::string& script,
                                      const std::vector<std::string>& keys,
                                      const std::vector<std::string>& args);
+// True for Redis's answer to EVALSHA of a script it does not hold (then EVAL it once).
+bool IsNoScript(const absl::Status& status);
 // Checks the reply of SCRIPT LOAD against the script's SHA-1.
 absl::Status CheckLoaded(const Script& script, const absl::StatusOr<Reply>& reply);
 
