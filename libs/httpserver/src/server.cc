@@ -368,8 +368,10 @@ void PendingAnswer::Post(std::optional<Response> response) {
 }  // namespace
 
 void Server::Impl::Accept() {
-  // Each connection gets its own strand, so its handlers never run concurrently.
-  acceptor->async_accept(asio::make_strand(*io), [this](beast::error_code ec, tcp::socket socket) {
+  // A connection's handlers must never run concurrently: with several threads each connection
+  // gets its own strand; with one thread the loop itself serialises them, and a strand would only
+  // cost a lock and a queue per handler.
+  auto on_accept = [this](beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;  // stopping
     if (!ec) {
       beast::error_code ignored;
@@ -377,7 +379,9 @@ void Server::Impl::Accept() {
       std::make_shared<Session>(std::move(socket), *this)->Start();
     }
     Accept();
-  });
+  };
+  if (options.threads == 1) return acceptor->async_accept(io->get_executor(), on_accept);
+  acceptor->async_accept(asio::make_strand(*io), on_accept);
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler handler) {
