@@ -131,12 +131,6 @@ std::string Post(const std::string& target, const std::string& body) {
                       "\r\n\r\n", body);
 }
 
-Options Loopback() {
-  Options options;
-  options.bind = "127.0.0.1";
-  return options;
-}
-
 // Answers at once with what it saw: "<method> <path> q=<q> h=<X-Test> c=<connection id> <body>".
 void Echo(Request&& request, Respond respond) {
   Response response;
@@ -146,6 +140,13 @@ void Echo(Request&& request, Respond respond) {
                    request.body);
   response.headers.emplace_back("X-Echo", "yes");
   respond(std::move(response));
+}
+
+Options LoopbackOptions(int threads) {
+  Options options;
+  options.bind = "127.0.0.1";
+  options.threads = threads;
+  return options;
 }
 
 std::unique_ptr<Server> StartOrDie(Options options, Handler handler) {
@@ -177,7 +178,19 @@ class HeldAnswers {
   std::deque<std::pair<Request, Respond>> held_;
 };
 
-TEST(HttpServerTest, QueryParamsAreDecodedAndHeadersCaseInsensitive) {
+// Every server test runs with one thread (the loop serialises a connection's handlers) and with
+// two (each connection on its own strand): the two ways Server runs a connection.
+class HttpServerTest : public ::testing::TestWithParam<int> {
+ protected:
+  Options Loopback() const { return LoopbackOptions(GetParam()); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Threads, HttpServerTest, ::testing::Values(1, 2),
+                         [](const ::testing::TestParamInfo<int>& info) {
+                           return absl::StrCat(info.param, "Thread", info.param == 1 ? "" : "s");
+                         });
+
+TEST_P(HttpServerTest, QueryParamsAreDecodedAndHeadersCaseInsensitive) {
   Request request;
   request.query = "a=1&to=+62%2081&empty&x%41=y";
   request.headers = {{"Content-Type", "text/plain"}};
@@ -190,7 +203,7 @@ TEST(HttpServerTest, QueryParamsAreDecodedAndHeadersCaseInsensitive) {
   EXPECT_EQ(request.Header("accept"), std::nullopt);
 }
 
-TEST(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnectionInOrder) {
+TEST_P(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnectionInOrder) {
   auto server = StartOrDie(Loopback(), Echo);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
@@ -223,7 +236,7 @@ TEST(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnectionInOrder) {
   EXPECT_EQ(client.WaitClosed(), Closed::kEof);
 }
 
-TEST(HttpServerTest, Http10ClosesAfterTheAnswer) {
+TEST_P(HttpServerTest, Http10ClosesAfterTheAnswer) {
   auto server = StartOrDie(Loopback(), Echo);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
@@ -234,7 +247,7 @@ TEST(HttpServerTest, Http10ClosesAfterTheAnswer) {
   EXPECT_EQ(client.WaitClosed(), Closed::kEof);
 }
 
-TEST(HttpServerTest, AnswersFromAnotherThreadLaterAndInOrder) {
+TEST_P(HttpServerTest, AnswersFromAnotherThreadLaterAndInOrder) {
   HeldAnswers held;
   auto server = StartOrDie(Loopback(), [&held](Request&& request, Respond respond) {
     held.Push(std::move(request), std::move(respond));
@@ -263,7 +276,7 @@ TEST(HttpServerTest, AnswersFromAnotherThreadLaterAndInOrder) {
   }
 }
 
-TEST(HttpServerTest, ABodyOverTheLimitGets413WithoutBeingRead) {
+TEST_P(HttpServerTest, ABodyOverTheLimitGets413WithoutBeingRead) {
   std::atomic<int> handled{0};
   auto server = StartOrDie(Loopback(), [&handled](Request&& request, Respond respond) {
     ++handled;
@@ -301,7 +314,7 @@ TEST(HttpServerTest, ABodyOverTheLimitGets413WithoutBeingRead) {
   EXPECT_EQ(handled, 0);
 }
 
-TEST(HttpServerTest, HeadersOverTheLimitGet431) {
+TEST_P(HttpServerTest, HeadersOverTheLimitGet431) {
   auto server = StartOrDie(Loopback(), Echo);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
@@ -312,7 +325,7 @@ TEST(HttpServerTest, HeadersOverTheLimitGet431) {
   EXPECT_EQ(client.WaitClosed(), Closed::kEof);
 }
 
-TEST(HttpServerTest, GarbageGets400AndTheErrorHookShapesIt) {
+TEST_P(HttpServerTest, GarbageGets400AndTheErrorHookShapesIt) {
   Options options = Loopback();
   options.error_hook = [](const Request&, Response& response) {
     response.content_type = "application/json";
@@ -330,7 +343,7 @@ TEST(HttpServerTest, GarbageGets400AndTheErrorHookShapesIt) {
   EXPECT_EQ(client.WaitClosed(), Closed::kEof);
 }
 
-TEST(HttpServerTest, ASlowLorisIsCutOffAfterReadTimeoutWith408) {
+TEST_P(HttpServerTest, ASlowLorisIsCutOffAfterReadTimeoutWith408) {
   Options options = Loopback();
   options.read_timeout = absl::Milliseconds(300);
   auto server = StartOrDie(options, Echo);
@@ -358,7 +371,7 @@ TEST(HttpServerTest, ASlowLorisIsCutOffAfterReadTimeoutWith408) {
   EXPECT_NE(client.WaitClosed(), Closed::kTimeout);
 }
 
-TEST(HttpServerTest, AnIdleConnectionIsClosedSilently) {
+TEST_P(HttpServerTest, AnIdleConnectionIsClosedSilently) {
   Options options = Loopback();
   options.idle_timeout = absl::Milliseconds(300);
   options.read_timeout = absl::Seconds(30);
@@ -378,7 +391,7 @@ TEST(HttpServerTest, AnIdleConnectionIsClosedSilently) {
   EXPECT_EQ(silent.WaitClosed(), Closed::kEof);
 }
 
-TEST(HttpServerTest, AHandlerThatNeverAnswersGets503AndOneThatDropsRespondGets500) {
+TEST_P(HttpServerTest, AHandlerThatNeverAnswersGets503AndOneThatDropsRespondGets500) {
   Options options = Loopback();
   options.handler_timeout = absl::Milliseconds(300);
   HeldAnswers held;
@@ -405,7 +418,7 @@ TEST(HttpServerTest, AHandlerThatNeverAnswersGets503AndOneThatDropsRespondGets50
   respond(Response{});  // too late: ignored, no crash
 }
 
-TEST(HttpServerTest, ExpectContinueIsHonoured) {
+TEST_P(HttpServerTest, ExpectContinueIsHonoured) {
   auto server = StartOrDie(Loopback(), Echo);
   ASSERT_NE(server, nullptr);
   Client client(server->port());
@@ -420,7 +433,7 @@ TEST(HttpServerTest, ExpectContinueIsHonoured) {
   EXPECT_THAT(response->body, HasSubstr("POST /up q=- h=- c=1 hello"));
 }
 
-TEST(HttpServerTest, StopClosesOpenConnectionsAndLateAnswersAreIgnored) {
+TEST_P(HttpServerTest, StopClosesOpenConnectionsAndLateAnswersAreIgnored) {
   HeldAnswers held;
   auto server = StartOrDie(Loopback(), [&held](Request&& request, Respond respond) {
     if (request.path == "/hold") return held.Push(std::move(request), std::move(respond));
@@ -449,7 +462,7 @@ TEST(HttpServerTest, StopClosesOpenConnectionsAndLateAnswersAreIgnored) {
   server.reset();
 }
 
-TEST(HttpServerTest, BadOptionsAreRefused) {
+TEST_P(HttpServerTest, BadOptionsAreRefused) {
   Options options = Loopback();
   options.bind = "not-an-ip";
   EXPECT_EQ(Server::Start(options, Echo).status().code(), absl::StatusCode::kInvalidArgument);
@@ -463,7 +476,7 @@ TEST(HttpServerTest, BadOptionsAreRefused) {
 // The HTTP client (libs/http) tells a request that never left from one whose answer was lost:
 // callers may retry the first, not the second (it may have been acted on).
 TEST(HttpClientOutcomeTest, AConnectionLostAfterTheRequestIsUnknownARefusedOneUnavailable) {
-  auto server = StartOrDie(Loopback(), [](Request&&, Respond respond) {
+  auto server = StartOrDie(LoopbackOptions(2), [](Request&&, Respond respond) {
     Response drop;
     drop.hang_up = true;  // read the request, then close without an answer
     respond(std::move(drop));

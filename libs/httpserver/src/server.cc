@@ -27,6 +27,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 
 // What a late `respond` needs to know: whether the server is gone.
 struct Liveness {
@@ -74,6 +75,7 @@ struct Server::Impl {
   std::shared_ptr<Liveness> liveness = std::make_shared<Liveness>();
   std::atomic<uint64_t> next_connection_id{1};
   int port = 0;
+  absl::Duration shortest_timeout;  // of the options' timeouts
 
   void Accept();
 };
@@ -112,18 +114,32 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   enum class Phase { kIdle, kReading, kHandling, kDelaying, kWriting, kLingering, kClosed };
 
-  // The timer, re-armed per phase; `generation_` makes a stale expiry harmless.
+  // The connection's one deadline, for the phase it is in. Setting it is usually only a store:
+  // the timer never waits longer than the shortest timeout, and every phase's deadline lies at
+  // least that far ahead, so the timer fires first and then waits again for what is left. A
+  // request therefore costs no timer operation; the timer wakes once per shortest timeout per
+  // connection. (Only a sooner deadline, e.g. a short response delay, restarts the timer.)
   void Arm(absl::Duration timeout) {
-    const uint64_t generation = ++generation_;
-    timer_.expires_after(ToChrono(timeout));
-    timer_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
-      if (!ec && generation == self->generation_) self->OnDeadline();
-    });
+    deadline_ = Clock::now() + ToChrono(timeout);
+    if (deadline_ < timer_at_) WaitForDeadline(Clock::now());
   }
 
-  void Disarm() {
-    ++generation_;
-    timer_.cancel();
+  void Disarm() { deadline_ = Clock::time_point::max(); }
+
+  void WaitForDeadline(Clock::time_point now) {
+    timer_at_ = std::min(deadline_, now + ToChrono(server_.shortest_timeout));
+    timer_.expires_at(timer_at_);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
+  }
+
+  void OnTimer(beast::error_code ec) {
+    if (ec) return;  // cancelled: replaced by a sooner wait, or the connection closed
+    timer_at_ = Clock::time_point::max();
+    if (phase_ == Phase::kClosed || deadline_ == Clock::time_point::max()) return;
+    const Clock::time_point now = Clock::now();
+    if (now < deadline_) return WaitForDeadline(now);
+    Disarm();
+    OnDeadline();
   }
 
   void OnDeadline() {
@@ -326,6 +342,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Close() {
     phase_ = Phase::kClosed;
     Disarm();
+    timer_.cancel();  // its wait holds this session alive
     beast::error_code ignored;
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -339,7 +356,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_;
 
   Phase phase_ = Phase::kIdle;
-  uint64_t generation_ = 0;
+  Clock::time_point deadline_ = Clock::time_point::max();  // max: none
+  Clock::time_point timer_at_ = Clock::time_point::max();  // max: the timer is not waiting
   uint64_t sequence_ = 0;
   bool timed_out_ = false;
   beast::flat_buffer buffer_;
@@ -408,6 +426,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Listen(Options options) {
 
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
+  impl->shortest_timeout = std::min({impl->options.read_timeout, impl->options.idle_timeout,
+                                     impl->options.write_timeout, impl->options.handler_timeout});
   impl->io = std::make_unique<asio::io_context>(impl->options.threads);
   impl->acceptor.emplace(*impl->io);
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(impl->options.port));
