@@ -35,14 +35,20 @@ struct Liveness {
   bool stopped = false;
 };
 
-class Session;
+// A connection as a handler's answer reaches it, whatever executor runs it.
+class Connection {
+ public:
+  virtual ~Connection() = default;
+  // From any thread: hands the answer to request `sequence` to the connection's executor.
+  virtual void PostAnswer(uint64_t sequence, std::optional<Response> response) = 0;
+};
 
 // The one answer a handler owes: delivered once, by `respond` or by dropping it (then 500).
 class PendingAnswer {
  public:
-  PendingAnswer(std::weak_ptr<Session> session, uint64_t sequence,
+  PendingAnswer(std::weak_ptr<Connection> connection, uint64_t sequence,
                 std::shared_ptr<Liveness> liveness)
-      : session_(std::move(session)), sequence_(sequence), liveness_(std::move(liveness)) {}
+      : connection_(std::move(connection)), sequence_(sequence), liveness_(std::move(liveness)) {}
   ~PendingAnswer() {
     if (!answered_.exchange(true)) Post(std::nullopt);
   }
@@ -53,7 +59,7 @@ class PendingAnswer {
  private:
   void Post(std::optional<Response> response);
 
-  const std::weak_ptr<Session> session_;
+  const std::weak_ptr<Connection> connection_;
   const uint64_t sequence_;
   const std::shared_ptr<Liveness> liveness_;
   std::atomic<bool> answered_{false};
@@ -82,11 +88,16 @@ struct Server::Impl {
 
 namespace {
 
-// One connection. Every handler runs on the connection's strand, so members need no lock.
-// One timer serves every phase: what its expiry means depends on `phase_`.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection. Its handlers never run concurrently (`Executor` is the io_context's when one
+// thread runs it, a strand of it otherwise), so members need no lock. The socket and timer hold
+// the concrete executor: no type-erased executor to copy on every operation. One timer serves
+// every phase: what its expiry means depends on `phase_`.
+template <class Executor>
+class Session : public Connection, public std::enable_shared_from_this<Session<Executor>> {
  public:
-  Session(tcp::socket socket, Server::Impl& server)
+  using Socket = asio::basic_stream_socket<tcp, Executor>;
+
+  Session(Socket socket, Server::Impl& server)
       : socket_(std::move(socket)),
         timer_(socket_.get_executor()),
         server_(server),
@@ -97,10 +108,16 @@ class Session : public std::enable_shared_from_this<Session> {
     if (!ec) remote_ = absl::StrCat(remote.address().to_string(), ":", remote.port());
   }
 
-  tcp::socket::executor_type executor() { return socket_.get_executor(); }
+  void PostAnswer(uint64_t sequence, std::optional<Response> response) override {
+    asio::post(socket_.get_executor(), [self = this->shared_from_this(), sequence,
+                                        response = std::move(response)]() mutable {
+      self->OnAnswer(sequence, std::move(response));
+    });
+  }
 
   void Start() {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+    asio::post(socket_.get_executor(),
+               [self = this->shared_from_this()] { self->WaitForRequest(); });
   }
 
   // On the strand: the handler's answer to request `sequence`, or nullopt when it dropped
@@ -129,7 +146,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void WaitForDeadline(Clock::time_point now) {
     timer_at_ = std::min(deadline_, now + ToChrono(server_.shortest_timeout));
     timer_.expires_at(timer_at_);
-    timer_.async_wait([self = shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
+    timer_.async_wait(
+        [self = this->shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
   }
 
   void OnTimer(beast::error_code ec) {
@@ -169,7 +187,7 @@ class Session : public std::enable_shared_from_this<Session> {
     timed_out_ = false;
     Arm(options_.idle_timeout);
     socket_.async_read_some(
-        buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+        buffer_.prepare(4096), [self = this->shared_from_this()](beast::error_code ec, size_t n) {
           if (ec) return self->Close();  // idle timeout, the client closed, or an error: silently
           self->buffer_.commit(n);
           self->ReadRequest();
@@ -187,7 +205,7 @@ class Session : public std::enable_shared_from_this<Session> {
     Arm(options_.read_timeout);
     http::async_read_header(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnHeader(ec); });
   }
 
   void OnHeader(beast::error_code ec) {
@@ -196,7 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
       continue_ = {http::status::continue_, parser_->get().version()};
       return http::async_write(socket_, continue_,
-                               [self = shared_from_this()](beast::error_code ec, size_t) {
+                               [self = this->shared_from_this()](beast::error_code ec, size_t) {
                                  if (ec) return self->OnReadError(ec);
                                  self->ReadBody();
                                });
@@ -207,7 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadBody() {
     http::async_read(
         socket_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRequest(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRequest(ec); });
   }
 
   void OnReadError(beast::error_code ec) {
@@ -237,7 +255,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     phase_ = Phase::kHandling;
     const uint64_t sequence = ++sequence_;
-    auto pending = std::make_shared<PendingAnswer>(weak_from_this(), sequence, server_.liveness);
+    auto pending =
+        std::make_shared<PendingAnswer>(this->weak_from_this(), sequence, server_.liveness);
     Arm(options_.handler_timeout);
     try {
       server_.handler(std::move(request),
@@ -313,11 +332,12 @@ class Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::kWriting;
     timed_out_ = false;
     Arm(options_.write_timeout);
-    http::async_write(socket_, message_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->Close();
-      if (self->message_.keep_alive()) return self->WaitForRequest();
-      self->LingeringClose();
-    });
+    http::async_write(socket_, message_,
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                        if (ec) return self->Close();
+                        if (self->message_.keep_alive()) return self->WaitForRequest();
+                        self->LingeringClose();
+                      });
   }
 
   // Closing a socket with unread input makes the kernel send RST, which can destroy our answer
@@ -333,7 +353,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void Drain() {
     socket_.async_read_some(asio::buffer(drain_),
-                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
                               if (ec) return self->Close();
                               self->Drain();
                             });
@@ -348,8 +368,8 @@ class Session : public std::enable_shared_from_this<Session> {
     socket_.close(ignored);
   }
 
-  tcp::socket socket_;
-  asio::steady_timer timer_;
+  Socket socket_;
+  asio::basic_waitable_timer<Clock, asio::wait_traits<Clock>, Executor> timer_;
   Server::Impl& server_;
   const Options& options_;
   const uint64_t connection_id_;
@@ -374,13 +394,9 @@ void PendingAnswer::Post(std::optional<Response> response) {
   // Under the lock, so that Stop() cannot tear the io_context down in between.
   std::lock_guard<std::mutex> lock(liveness_->mu);
   if (liveness_->stopped) return;
-  std::shared_ptr<Session> session = session_.lock();
-  if (!session) return;  // the connection is gone
-  Session* raw = session.get();
-  asio::post(raw->executor(), [session = std::move(session), sequence = sequence_,
-                               response = std::move(response)]() mutable {
-    session->OnAnswer(sequence, std::move(response));
-  });
+  const std::shared_ptr<Connection> connection = connection_.lock();
+  if (!connection) return;  // the connection is gone
+  connection->PostAnswer(sequence_, std::move(response));
 }
 
 }  // namespace
@@ -389,17 +405,18 @@ void Server::Impl::Accept() {
   // A connection's handlers must never run concurrently: with several threads each connection
   // gets its own strand; with one thread the loop itself serialises them, and a strand would only
   // cost a lock and a queue per handler.
-  auto on_accept = [this](beast::error_code ec, tcp::socket socket) {
+  auto on_accept = [this](beast::error_code ec, auto socket) {
     if (ec == asio::error::operation_aborted) return;  // stopping
     if (!ec) {
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), *this)->Start();
+      using Executor = typename decltype(socket)::executor_type;
+      std::make_shared<Session<Executor>>(std::move(socket), *this)->Start();
     }
     Accept();
   };
   if (options.threads == 1) return acceptor->async_accept(io->get_executor(), on_accept);
-  acceptor->async_accept(asio::make_strand(*io), on_accept);
+  acceptor->async_accept(asio::make_strand(io->get_executor()), on_accept);
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(Options options, Handler handler) {
