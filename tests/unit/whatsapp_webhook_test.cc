@@ -68,6 +68,22 @@ TEST(WebhookSignatureTest, AVerifierKeyedOnceServesEveryBodyAndAnEmptySecret) {
   EXPECT_TRUE(SignatureVerifier("").Verify("{}", Sign("", "{}")));
 }
 
+TEST(WebhookSignatureTest, ANonHexDigitFailsEvenWhereItWouldDecodeToTheRightNibble) {
+  // The decoder reads every non-hex byte as the nibble 0xf and flags it: an 'f' swapped for a
+  // 'g' keeps the decoded MAC equal, so only the flag can refuse it.
+  const SignatureVerifier verifier("test_app_secret");
+  const std::string good = Sign("test_app_secret", "{}");
+  const size_t f = good.find('f', std::string("sha256=").size());
+  ASSERT_NE(f, std::string::npos) << good;
+  ASSERT_TRUE(verifier.Verify("{}", good));
+  for (const char bad : {'g', 'G', '/', ':', '\xff'}) {
+    std::string forged = good;
+    forged[f] = bad;
+    EXPECT_FALSE(verifier.Verify("{}", forged)) << "digit " << f << " = " << int{bad};
+    EXPECT_FALSE(VerifySignature("test_app_secret", "{}", forged));
+  }
+}
+
 TEST(WebhookParseTest, ATextMessageWithItsSenderAndNumber) {
   FIXTURE_OR_SKIP(body, "text_hai.json");
   absl::StatusOr<Webhook> w = ParseWebhook(body);
