@@ -84,6 +84,20 @@ class GatewayWorkersTest : public ::testing::Test {
     return Metric("lindungi_gateway_messages_handled_total{result=\"answered\"}") >= answered;
   }
 
+  // The dead-letter stream's entries, as field maps.
+  std::vector<std::map<std::string, std::string>> DeadLetters() {
+    std::vector<std::map<std::string, std::string>> out;
+    auto dead = pool_->Command({"XRANGE", "wa:dead", "-", "+"});
+    EXPECT_TRUE(dead.ok()) << dead.status();
+    if (!dead.ok()) return out;
+    for (const redis::Reply& entry : dead->elements) {
+      const auto& kv = entry.elements[1].elements;
+      auto& fields = out.emplace_back();
+      for (size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].str] = kv[i + 1].str;
+    }
+    return out;
+  }
+
   double Metric(const std::string& series) {
     return MetricValue(Scrape(gateway_->metrics_port()), series);
   }
@@ -172,12 +186,9 @@ TEST_F(GatewayWorkersTest, AfterMaxAttemptsAMessageIsDeadLetteredAndTheCitizenGe
   ASSERT_EQ(texts.size(), 3u);  // two failed acknowledgements, then the apology
   EXPECT_THAT(texts[2], HasSubstr("Mohon maaf"));
   EXPECT_THAT(texts[2], HasSubstr("119"));
-  auto dead = pool_->Command({"XRANGE", "wa:dead", "-", "+"});
-  ASSERT_TRUE(dead.ok()) << dead.status();
-  ASSERT_EQ(dead->elements.size(), 1u);
-  std::map<std::string, std::string> fields;
-  const auto& kv = dead->elements[0].elements[1].elements;
-  for (size_t i = 0; i + 1 < kv.size(); i += 2) fields[kv[i].str] = kv[i + 1].str;
+  const auto dead = DeadLetters();
+  ASSERT_EQ(dead.size(), 1u);
+  std::map<std::string, std::string> fields = dead[0];
   EXPECT_EQ(fields["id"], "wamid.D1");
   EXPECT_EQ(fields["reason"], "max_attempts");
   EXPECT_EQ(fields["attempts"], "2");
@@ -210,8 +221,7 @@ TEST_F(GatewayWorkersTest, WhenTheQueueLagsTheHandlerIsToldAndTheCitizenAskedToC
       R"({"from":"6281100000031","id":"wamid.L1","timestamp":"1764000000","type":"text",)"
       R"("text":{"body":"halo"}})";
   ASSERT_TRUE(pool_
-                  ->Command({"XADD", "wa:inbound", "*", "id", "wamid.L1", "from", "6281100000031",
-                             "phone_number_id", kBusinessNumberId, "timestamp", "1764000000",
+                  ->Command({"XADD", "wa:inbound", "*", "phone_number_id", kBusinessNumberId,
                              "message", message, "received_ms", received})
                   .ok());
   ASSERT_TRUE(Eventually([&] { return AllHandled(1); })) << gateway_->process().Output();
@@ -221,6 +231,32 @@ TEST_F(GatewayWorkersTest, WhenTheQueueLagsTheHandlerIsToldAndTheCitizenAskedToC
   EXPECT_THAT(texts[0], HasSubstr("dalam 10 menit"));
   EXPECT_EQ(Metric("lindungi_gateway_shed_total"), 1);
   EXPECT_EQ(Metric("lindungi_reply_latency_seconds_count{flow=\"busy\"}"), 1);
+}
+
+TEST_F(GatewayWorkersTest, AnEntryWithoutIdOrSenderIsDeadLetteredNotAnsweredAndTheNextOneIs) {
+  StartGateway({"--mark_read=false"});
+  // Both lack what a reply needs: one cannot be read at all, one names no sender. Each is
+  // dead-lettered on its own (their once-keys fall back to the entry id).
+  for (const char* message :
+       {"not json", R"({"id":"wamid.U2","type":"text","text":{"body":"no sender"}})"}) {
+    ASSERT_TRUE(pool_
+                    ->Command({"XADD", "wa:inbound", "*", "phone_number_id", kBusinessNumberId,
+                               "message", message, "received_ms", "1764000000000"})
+                    .ok());
+  }
+  Deliver({{"wamid.U3", "6281100000041"}});
+  ASSERT_TRUE(Eventually([&] {
+    return AllHandled(1) &&
+           Metric("lindungi_gateway_messages_handled_total{result=\"unreadable\"}") == 2;
+  })) << gateway_->process().Output();
+  const auto dead = DeadLetters();
+  ASSERT_EQ(dead.size(), 2u);
+  for (const auto& fields : dead) EXPECT_EQ(fields.at("reason"), "unreadable");
+  EXPECT_EQ(dead[0].at("message"), "not json");
+  EXPECT_EQ(Metric("lindungi_gateway_dead_letters_total"), 2);
+  const auto texts = TextsByRecipient();
+  ASSERT_EQ(texts.size(), 1u);
+  EXPECT_EQ(texts.begin()->first, "6281100000041");
 }
 
 TEST_F(GatewayWorkersTest, KilledWithMessagesPendingARestartAnswersEveryMessageExactlyOnce) {

@@ -29,9 +29,10 @@ class InboundQueueTest : public ::testing::Test {
   void Add(const std::string& wamid, const std::string& from, const std::string& id = "*",
            int64_t received_ms = 1764000000000) {
     ASSERT_TRUE(pool_
-                    ->Command({"XADD", "wa:inbound", id, "id", wamid, "from", from,
-                               "phone_number_id", "1065", "timestamp", "1764000000", "message",
-                               R"({"id":")" + wamid + R"(","type":"text","text":{"body":"halo"}})",
+                    ->Command({"XADD", "wa:inbound", id, "phone_number_id", "1065", "message",
+                               R"({"from":")" + from + R"(","id":")" + wamid +
+                                   R"(","timestamp":"1764000000","type":"text",)"
+                                   R"("text":{"body":"halo"}})",
                                "received_ms", std::to_string(received_ms)})
                     .ok());
   }

@@ -50,9 +50,8 @@ TEST(StreamEntriesTest, StoredMessagesReadBackWithTheirTypeTextAndArrival) {
   };
   for (
       const char* kv :
-      {"id", "wamid.X", "from", "628123", "phone_number_id", "1065", "timestamp", "1764000001",
-       "message",
-       R"({"from":"628123","id":"wamid.X","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"menu_cert","title":"Sertifikat"}}})",
+      {"phone_number_id", "1065", "message",
+       R"({"from":"628123","id":"wamid.X","timestamp":"1764000001","type":"interactive","interactive":{"type":"button_reply","button_reply":{"id":"menu_cert","title":"Sertifikat"}}})",
        "received_ms", "1764000001500"}) {
     fields.elements.push_back(str(kv));
   }

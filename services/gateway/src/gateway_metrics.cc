@@ -29,7 +29,7 @@ GatewayMetrics::GatewayMetrics()
           "lindungi_gateway_messages_handled_total",
           "Inbound messages by what a worker did: answered, already_handled (delivered again), "
           "retry (left queued after a failure), contact_busy (another worker held the contact), "
-          "dead_letter.")),
+          "dead_letter, unreadable (an entry without id or sender, dead-lettered).")),
       replies_(metrics::CounterFamily(
           "lindungi_gateway_replies_total",
           "Replies by result: sent, skipped (sent on an earlier attempt), retry (not sent, to be "

@@ -61,9 +61,9 @@ std::string TriesKey(const QueuedMessage& m) { return absl::StrCat("gw:tries:", 
 
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d)); }
 
-// The type, text and reply id of the message JSON the webhook stored, read by the webhook's own
-// parser; "unknown" when it cannot be read (the handler answers it as a message it does not
-// understand rather than dropping it).
+// The id, sender, timestamp, type, text and reply id of the message JSON the webhook stored, read
+// by the webhook's own parser; type "unknown" when it cannot be read (the handler answers it as a
+// message it does not understand rather than dropping it).
 void ReadStoredJson(const std::string& json, whatsapp::InboundMessage* m) {
   m->json = json;
   m->type = "unknown";
@@ -71,6 +71,9 @@ void ReadStoredJson(const std::string& json, whatsapp::InboundMessage* m) {
       R"({"entry":[{"changes":[{"field":"messages","value":{"messages":[)", json, "]}}]}]}"));
   if (!parsed.ok() || parsed->messages.size() != 1) return;
   const whatsapp::InboundMessage& stored = parsed->messages.front();
+  m->id = stored.id;
+  m->from = stored.from;
+  m->timestamp = stored.timestamp;
   m->type = stored.type;
   m->text = stored.text;
   m->reply_id = stored.reply_id;
@@ -84,10 +87,7 @@ QueuedMessage FromFields(const std::string& entry_id, const redis::Reply& fields
   for (size_t i = 0; i + 1 < fields.elements.size(); i += 2) {
     const std::string& name = fields.elements[i].str;
     const std::string& value = fields.elements[i + 1].str;
-    if (name == "id") q.message.id = value;
-    if (name == "from") q.message.from = value;
     if (name == "phone_number_id") q.message.phone_number_id = value;
-    if (name == "timestamp") (void)absl::SimpleAtoi(value, &q.message.timestamp);
     if (name == "message") json = value;
     if (name == "received_ms") (void)absl::SimpleAtoi(value, &received_ms);
   }
@@ -252,7 +252,9 @@ absl::Status InboundQueue::FreeReplySlot(const QueuedMessage& m, const std::stri
 absl::StatusOr<bool> InboundQueue::DeadLetter(const QueuedMessage& m, const std::string& reason,
                                               int attempts) {
   absl::StatusOr<redis::Reply> r = redis_.Eval(
-      DeadLetterScript(), {absl::StrCat("gw:dead:", m.message.id), options_.dead_letters},
+      DeadLetterScript(),
+      {absl::StrCat("gw:dead:", m.message.id.empty() ? m.entry_id : m.message.id),
+       options_.dead_letters},
       {Seconds(options_.memory), "id", m.message.id, "from", m.message.from, "phone_number_id",
        m.message.phone_number_id, "timestamp", absl::StrCat(m.message.timestamp), "message",
        m.message.json, "received_ms", absl::StrCat(absl::ToUnixMillis(m.received)), "entry",

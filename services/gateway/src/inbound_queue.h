@@ -84,7 +84,7 @@ class InboundQueue {
   absl::Status FreeReplySlot(const QueuedMessage& m, const std::string& slot);
 
   // Copies the message to the dead-letter stream with `reason` and `attempts`, once per message
-  // id (true when this call added it).
+  // id (per entry id when it has none; true when this call added it).
   absl::StatusOr<bool> DeadLetter(const QueuedMessage& m, const std::string& reason, int attempts);
 
   struct Stats {

@@ -183,6 +183,7 @@ void InboundWorkers::Work(Shard& shard) {
 
 void InboundWorkers::Process(const QueuedMessage& m) {
   GatewayMetrics& metrics = GatewayMetrics::Get();
+  if (m.message.id.empty() || m.message.from.empty()) return SetAside(m);
   // Unique to this attempt: the consumer name is unique to the process.
   const std::string token = absl::StrCat(options_.consumer, ":", ++attempts_started_);
   absl::StatusOr<InboundQueue::Begun> begun;
@@ -271,6 +272,18 @@ bool InboundWorkers::SendReplies(const QueuedMessage& m, const Answer& answer,
     metrics.Reply("failed");
   }
   return true;
+}
+
+void InboundWorkers::SetAside(const QueuedMessage& m) {
+  // Not written by our webhook (which stores only messages with an id and a sender): nobody to
+  // answer and nothing to retry. Kept in the dead-letter stream for a person to look at.
+  absl::StatusOr<bool> added = queue_.DeadLetter(m, "unreadable", 0);
+  if (!added.ok()) return;  // stays pending; a claim brings it back
+  if (*added) GatewayMetrics::Get().DeadLetter();
+  log::Error("a stream entry without a message id or sender was dead-lettered",
+             {{"entry", m.entry_id}, {"stream", queue_.options().dead_letters}});
+  (void)queue_.Acknowledge(m);
+  GatewayMetrics::Get().Handled("unreadable");
 }
 
 void InboundWorkers::GiveUp(const QueuedMessage& m, int attempt, const std::string& token) {

@@ -87,6 +87,8 @@ class InboundWorkers {
   // Slots are named <slot_prefix><index>.
   bool SendReplies(const QueuedMessage& m, const Answer& answer, absl::string_view slot_prefix);
   void GiveUp(const QueuedMessage& m, int attempt, const std::string& token);
+  // An entry without a message id or sender: dead-lettered and acknowledged, never answered.
+  void SetAside(const QueuedMessage& m);
   size_t Held();
   // Waits up to `wait` for Stop(); true once it was called.
   bool Stopping(absl::Duration wait);
