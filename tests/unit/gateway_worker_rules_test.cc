@@ -72,13 +72,18 @@ TEST(StreamEntriesTest, StoredMessagesReadBackWithTheirTypeTextAndArrival) {
   EXPECT_EQ(read[0].message.text, "Sertifikat");
   EXPECT_EQ(read[0].received, absl::FromUnixMillis(1764000001500));
 
-  fields.elements[9] = str("{not json");  // unreadable: handed over as "unknown", never dropped
+  // Unreadable JSON: handed over as "unknown" with no id or sender, never dropped (a worker
+  // dead-letters it as unreadable: GatewayWorkersTest).
+  ASSERT_EQ(fields.elements[2].str, "message");
+  fields.elements[3] = str("{not json");
   entry.elements[1] = fields;
   entries.elements = {entry};
   read = ParseEntries(entries);
   ASSERT_EQ(read.size(), 1u);
   EXPECT_EQ(read[0].message.type, "unknown");
-  EXPECT_EQ(read[0].message.id, "wamid.X");
+  EXPECT_EQ(read[0].message.json, "{not json");
+  EXPECT_TRUE(read[0].message.id.empty());
+  EXPECT_TRUE(read[0].message.from.empty());
 }
 
 TEST(StreamEntriesTest, StreamIdMillisIsTheTimePartOrZero) {
