@@ -43,10 +43,12 @@ class SuiteTest : public ::testing::Test {
 
   std::unique_ptr<ChildProcess> Up() {
     auto up = Suite("up");
-    EXPECT_TRUE(up->WaitForLine(
-        [](const std::string& l) { return l.find("Lindungi is running") != std::string::npos; },
-        absl::Seconds(60)))
+    // The banner's last line: after it the script only waits, so a signal is never lost in a
+    // foreground command (bash drops a SIGINT sent to it alone while one runs).
+    EXPECT_TRUE(up->WaitForLine([](const std::string& l) { return l.rfind("Logs: ", 0) == 0; },
+                                absl::Seconds(60)))
         << up->Output();
+    EXPECT_THAT(up->Output(), HasSubstr("Lindungi is running"));
     return up;
   }
 
