@@ -83,6 +83,26 @@ class GraphClientTest : public ::testing::Test {
     return client.ok() ? std::move(*client) : nullptr;
   }
 
+  // What the log says while `fn` runs.
+  std::string CaptureLog(const std::function<void()>& fn) {
+    const std::string path = dir_ + "/log.jsonl";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    EXPECT_GE(fd, 0);
+    log::SetOutputFd(fd);
+    fn();
+    log::SetOutputFd(2);
+    ::close(fd);
+    return testing::ReadFileOrDie(path);
+  }
+
+  static int Occurrences(absl::string_view text, absl::string_view what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != absl::string_view::npos; at = text.find(what, at + 1)) {
+      ++n;
+    }
+    return n;
+  }
+
   std::vector<absl::Duration> Sleeps() {
     absl::MutexLock lock(&mu_);
     return sleeps_;
@@ -291,6 +311,28 @@ TEST_F(GraphClientTest, ASharedRateIsUsedAndWhenItFailsTheClientPacesItselfAlone
   EXPECT_THAT(Sleeps(), ElementsAre(absl::Milliseconds(250), absl::Milliseconds(100)));
 }
 
+TEST_F(GraphClientTest, AnOutageOfTheSharedRateIsLoggedWhenItStartsAndEndsNotPerSend) {
+  auto up = std::make_shared<std::atomic<bool>>(false);
+  auto client = MakeClient([up](GraphConfig& c) {
+    c.shared_rate = [up]() -> absl::StatusOr<absl::Duration> {
+      if (*up) return absl::ZeroDuration();
+      return absl::UnavailableError("down");
+    };
+  });
+  auto send = [&](int n) {
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(client->SendText(kTo, {"Halo"}).ok());
+  };
+  const std::string logged = CaptureLog([&] {
+    send(3);
+    *up = true;
+    send(2);
+    *up = false;
+    send(2);
+  });
+  EXPECT_EQ(Occurrences(logged, "shared send rate is unavailable"), 2) << logged;
+  EXPECT_EQ(Occurrences(logged, "shared send rate answers again"), 1) << logged;
+}
+
 TEST_F(GraphClientTest, ReadReceiptsAreBestEffortOutsideTheRateLimit) {
   auto client = MakeClient([](GraphConfig& c) {
     c.messages_per_second = 10;
@@ -403,16 +445,10 @@ TEST_F(GraphClientTest, BrokenLimitsAreRefusedAndNothingIsSent) {
 }
 
 TEST_F(GraphClientTest, LogsCarryNeitherNumbersNorText) {
-  const std::string log_path = dir_ + "/log.jsonl";
-  const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  ASSERT_GE(fd, 0);
-  log::SetOutputFd(fd);
   fake_->Inject({{"status", 503}});
   fake_->Inject({{"status", 400}, {"code", 131026}});
-  EXPECT_FALSE(client_->SendText(kTo, {"Rahasia pribadi"}).ok());
-  log::SetOutputFd(2);
-  ::close(fd);
-  const std::string logged = testing::ReadFileOrDie(log_path);
+  const std::string logged =
+      CaptureLog([&] { EXPECT_FALSE(client_->SendText(kTo, {"Rahasia pribadi"}).ok()); });
   EXPECT_TRUE(absl::StrContains(logged, "\"graph_error\":131026")) << logged;
   EXPECT_FALSE(absl::StrContains(logged, kTo)) << logged;
   EXPECT_FALSE(absl::StrContains(logged, "Rahasia")) << logged;

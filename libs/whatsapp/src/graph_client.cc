@@ -166,10 +166,18 @@ int BurstOf(const GraphConfig& config) {
 
 absl::Duration GraphClient::ReserveSlot() {
   if (config_.shared_rate) {
+    // One line when the shared rate fails and one when it answers again: not one per send.
     absl::StatusOr<absl::Duration> shared = config_.shared_rate();
-    if (shared.ok()) return *shared;
-    log::Warn("whatsapp: the shared send rate is unavailable; pacing this process alone",
-              {{"status", absl::StatusCodeToString(shared.status().code())}});
+    if (shared.ok()) {
+      if (pacing_alone_.exchange(false)) {
+        log::Info("whatsapp: the shared send rate answers again; pacing with the other processes");
+      }
+      return *shared;
+    }
+    if (!pacing_alone_.exchange(true)) {
+      log::Warn("whatsapp: the shared send rate is unavailable; pacing this process alone",
+                {{"status", absl::StatusCodeToString(shared.status().code())}});
+    }
   }
   return limiter_.Reserve();
 }

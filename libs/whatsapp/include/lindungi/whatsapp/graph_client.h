@@ -25,6 +25,7 @@
 // fixed set of Graph codes, "other", or "transport"), lindungi_whatsapp_outbound_seconds{kind}
 // per HTTP request. Logs carry kinds, codes and attempts, never numbers, ids or message text.
 
+#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -54,7 +55,8 @@ struct GraphConfig {
   double messages_per_second = 80;  // the number's throughput (Meta: 80 by default, up to 1000)
   int burst = 0;                    // back-to-back sends allowed; 0: a tenth of a second's worth
   // The number's rate shared by every process sending from it (e.g. a GCRA in Redis): answers
-  // the wait before the next send. Unset, or when it fails, the client paces itself alone.
+  // the wait before the next send. Unset, or when it fails, the client paces itself alone
+  // (logged once when that starts and once when the shared rate answers again).
   std::function<absl::StatusOr<absl::Duration>()> shared_rate;
   int max_attempts = 5;                                      // per call, the first included
   absl::Duration initial_backoff = absl::Milliseconds(250);  // doubled per retry, ±50 % jitter
@@ -135,6 +137,7 @@ class GraphClient {
   const Sleeper sleep_;
   http::HttpClient http_;
   RateLimiter limiter_;
+  std::atomic<bool> pacing_alone_{false};  // the shared rate failed at the last send
 
   struct CachedMedia {
     std::string id;
