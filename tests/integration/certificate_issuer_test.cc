@@ -3,6 +3,7 @@
 // the PDF's QR read back by zbarimg, and the HC1 verified by a Node verifier built on cose-js.
 #include "certificate_issuer.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 
@@ -38,6 +39,9 @@ class CertificateIssuerTest : public CertificateFixture {
  protected:
   void SetUp() override {
     CertificateFixture::SetUp();
+    // A signature counts only within its DSC's validity, and tools/gen-keys makes DSCs valid
+    // from the moment they are made: the fake clock starts after every DSC this test makes.
+    clock_.Set(std::max(clock_.Now(), absl::Now() + absl::Hours(1)));
     keys_ = MakeKeys(dir_ + "/keys");
     auto signer = certificate::DocumentSigner::Create(ReadFileOrDie(keys_ + "/dsc.key"),
                                                       ReadFileOrDie(keys_ + "/dsc.crt"));
@@ -409,9 +413,13 @@ TEST_F(CertificateIssuerTest, AnIndependentNodeVerifierAcceptsOurCertificates) {
   }
   auto issued = Issue(kSitiNik, 2);
   WriteFile(dir_ + "/hc1.txt", issued.hc1());
-  auto verify =
-      ChildProcess::Spawn({"/usr/bin/env", "node", SourceDir() + "/tests/node-verifier/verify.js",
-                           "--cert", keys_ + "/dsc.crt", "@" + dir_ + "/hc1.txt"});
+  // Verified at the test's (fake) time, as DecodeHc1 would be.
+  const auto node_verify = [&](const std::string& cert) {
+    return ChildProcess::Spawn(
+        {"/usr/bin/env", "node", SourceDir() + "/tests/node-verifier/verify.js", "--cert", cert,
+         "--at", absl::StrCat(absl::ToUnixSeconds(clock_.Now())), "@" + dir_ + "/hc1.txt"});
+  };
+  auto verify = node_verify(keys_ + "/dsc.crt");
   ASSERT_TRUE(verify.ok());
   EXPECT_EQ((*verify)->Wait(), 0) << (*verify)->Output();
   const auto result = nlohmann::json::parse((*verify)->Output());
@@ -423,9 +431,7 @@ TEST_F(CertificateIssuerTest, AnIndependentNodeVerifierAcceptsOurCertificates) {
 
   // And refuses one we did not sign with that certificate.
   const std::string other = MakeKeys(dir_ + "/other-keys");
-  auto wrong =
-      ChildProcess::Spawn({"/usr/bin/env", "node", SourceDir() + "/tests/node-verifier/verify.js",
-                           "--cert", other + "/dsc.crt", "@" + dir_ + "/hc1.txt"});
+  auto wrong = node_verify(other + "/dsc.crt");
   ASSERT_TRUE(wrong.ok());
   EXPECT_EQ((*wrong)->Wait(), 1);
 }

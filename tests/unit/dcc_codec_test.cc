@@ -21,6 +21,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -84,8 +85,9 @@ std::string SelfSignedPem(EVP_PKEY* pkey, const char* eku = nullptr) {
   TestX509 cert(X509_new());
   EXPECT_EQ(X509_set_version(cert.get(), 2), 1);
   EXPECT_EQ(ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7), 1);
-  EXPECT_NE(X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0), nullptr);
-  EXPECT_NE(X509_gmtime_adj(X509_getm_notAfter(cert.get()), 86400), nullptr);
+  // Valid 2020-09-13 to 2033-05-18: around the fixed times the tests sign at (2023-11-14).
+  EXPECT_NE(ASN1_TIME_set(X509_getm_notBefore(cert.get()), 1600000000), nullptr);
+  EXPECT_NE(ASN1_TIME_set(X509_getm_notAfter(cert.get()), 2000000000), nullptr);
   X509_NAME* name = X509_get_subject_name(cert.get());
   X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("ID"),
                              -1, -1, 0);
@@ -987,6 +989,27 @@ class Hc1Test : public ::testing::Test {
   Signer signer_;
   Hc1DecodeOptions options_;
 };
+
+TEST_F(Hc1Test, ASignatureMadeOutsideTheSigningCertificatesValidityIsRefused) {
+  // The test DSC is valid from 1600000000 to 2000000000 (SelfSignedPem).
+  const auto signed_at = [&](absl::Time iat) {
+    const std::string claims = *EncodeCwtClaims({"ID", iat, iat + absl::Hours(24 * 365)},
+                                                *BuildVaccinationDcc(SampleData()));
+    return Decode(*EncodeHc1(claims, signer_.key, signer_.certificate.kid()), iat + absl::Hours(1));
+  };
+  for (const absl::Time iat : {absl::FromUnixSeconds(1600000000) - absl::Seconds(1),
+                               absl::FromUnixSeconds(2000000000) + absl::Seconds(1)}) {
+    const Hc1DecodeResult result = signed_at(iat);
+    EXPECT_EQ(result.reason, InvalidReason::kBadSignature) << result.detail;
+    EXPECT_TRUE(absl::StrContains(result.detail, "outside its signing certificate's validity"))
+        << result.detail;
+  }
+  for (const absl::Time iat :
+       {absl::FromUnixSeconds(1600000000), absl::FromUnixSeconds(2000000000)}) {
+    const Hc1DecodeResult result = signed_at(iat);
+    EXPECT_TRUE(result.valid()) << InvalidReasonName(result.reason) << ": " << result.detail;
+  }
+}
 
 TEST_F(Hc1Test, EncodeDecodeVerifyRoundTrip) {
   const std::string hc1 = Issue();

@@ -90,6 +90,17 @@ void DecodeFromCbor(absl::string_view cose_bytes, absl::Time at, const Hc1Decode
     return;
   }
 
+  // A signature counts only from a key that was valid when it signed (the DSC's own period).
+  if (dcc.issued_at < signer->not_before() || dcc.issued_at > signer->not_after()) {
+    Fail(result, InvalidReason::kBadSignature,
+         absl::StrCat(
+             "signed at ", absl::FormatTime(kTimeFormat, dcc.issued_at, absl::UTCTimeZone()),
+             ", outside its signing certificate's validity (",
+             absl::FormatTime(kTimeFormat, signer->not_before(), absl::UTCTimeZone()), " to ",
+             absl::FormatTime(kTimeFormat, signer->not_after(), absl::UTCTimeZone()), ")"));
+    return;
+  }
+
   if (at >= dcc.expires_at) {
     Fail(result, InvalidReason::kExpired,
          absl::StrCat("expired at ",
