@@ -282,7 +282,7 @@ TEST_F(CertificateIssuerTest, AnExpiredCertificateKeepsItsIdAndIsSignedAfresh) {
   EXPECT_TRUE(Verify(renewed.hc1()).valid());
 }
 
-TEST_F(CertificateIssuerTest, ACertificateNeverOutlivesItsSignerAndAnExpiredSignerIssuesNothing) {
+TEST_F(CertificateIssuerTest, ACertificateIsSignedOnlyWithinItsSignersValidityAndNeverOutlivesIt) {
   const dcc::SigningCertificate* dsc = signer_->Find(signer_->kid());
   ASSERT_NE(dsc, nullptr);
   ASSERT_LT(dsc->not_after(), absl::InfiniteFuture());
@@ -298,6 +298,16 @@ TEST_F(CertificateIssuerTest, ACertificateNeverOutlivesItsSignerAndAnExpiredSign
   Issue(kSitiNik, 2, &refused);
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
   EXPECT_EQ(status::ReasonOf(refused).value_or(""), "SIGNER_EXPIRED");
+
+  // Nor before it starts: a verifier would refuse the signature (BAD_SIGNATURE). Dose 1 has no
+  // certificate yet, so one must be signed.
+  clock_.Set(dsc->not_before() - absl::Seconds(1));
+  Issue(kSitiNik, 1, &refused);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_EQ(status::ReasonOf(refused).value_or(""), "SIGNER_NOT_YET_VALID");
+  clock_.Set(dsc->not_before());
+  auto at_start = Verify(Issue(kSitiNik, 1).hc1());
+  EXPECT_TRUE(at_start.valid()) << at_start.detail();
 }
 
 TEST_F(CertificateIssuerTest, TheRevocationListIsHashedSortedAndSigned) {

@@ -276,9 +276,16 @@ absl::Status CertificateIssuer::IssueCertificate(const v1::IssueCertificateReque
     data.certificate_id = slot->id;
     absl::StatusOr<dcc::CborValue> payload = dcc::BuildVaccinationDcc(data);
     if (!payload.ok()) return payload.status();
-    // A certificate never outlives the document signer that signs it.
+    // A certificate is signed within its document signer's validity and never outlives it
+    // (verifiers refuse a signature made outside it).
     const dcc::SigningCertificate* dsc = signer_.Find(signer_.kid());
     const absl::Time dsc_end = dsc != nullptr ? dsc->not_after() : absl::InfiniteFuture();
+    if (dsc != nullptr && now < dsc->not_before()) {
+      return Failure(absl::StatusCode::kFailedPrecondition, "SIGNER_NOT_YET_VALID",
+                     "the document signer certificate is not valid yet (this host's clock, or a "
+                     "certificate installed before its start date): until it is, keep the "
+                     "current one in --signing_key_file and --signing_cert_file");
+    }
     if (now >= dsc_end) {
       return Failure(absl::StatusCode::kFailedPrecondition, "SIGNER_EXPIRED",
                      "the document signer certificate has expired: install a new one "
