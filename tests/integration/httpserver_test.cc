@@ -418,6 +418,29 @@ TEST_P(HttpServerTest, AHandlerThatNeverAnswersGets503AndOneThatDropsRespondGets
   respond(Response{});  // too late: ignored, no crash
 }
 
+TEST_P(HttpServerTest, InfiniteTimeoutsNeverFire) {
+  Options options = Loopback();
+  options.read_timeout = options.idle_timeout = options.write_timeout = options.handler_timeout =
+      absl::InfiniteDuration();
+  HeldAnswers held;
+  auto server = StartOrDie(options, [&held](Request&& request, Respond respond) {
+    held.Push(std::move(request), std::move(respond));
+  });
+  ASSERT_NE(server, nullptr);
+  Client client(server->port());
+  for (int i = 0; i < 2; ++i) {  // the second on the same connection: it was not closed as idle
+    ASSERT_TRUE(client.Send(Get("/slow")));
+    // A deadline that overflowed into the past would have answered 503 at once.
+    EXPECT_FALSE(client.Read(std::chrono::milliseconds(200))) << "answered before the handler";
+    auto [request, respond] = held.Pop();
+    ASSERT_TRUE(respond);
+    respond(Response{});
+    auto response = client.Read();
+    ASSERT_TRUE(response) << "request " << i;
+    EXPECT_EQ(response->status, 200);
+  }
+}
+
 TEST_P(HttpServerTest, ExpectContinueIsHonoured) {
   auto server = StartOrDie(Loopback(), Echo);
   ASSERT_NE(server, nullptr);

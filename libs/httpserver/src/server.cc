@@ -69,6 +69,13 @@ std::chrono::nanoseconds ToChrono(absl::Duration d) { return absl::ToChronoNanos
 
 std::string_view View(beast::string_view s) { return {s.data(), s.size()}; }
 
+// `from` + `d`, saturating: an infinite (or huge) timeout is a deadline that never comes.
+Clock::time_point After(Clock::time_point from, absl::Duration d) {
+  const Clock::duration left = Clock::time_point::max() - from;
+  if (d >= absl::FromChrono(left)) return Clock::time_point::max();
+  return from + ToChrono(d);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -136,15 +143,19 @@ class Session : public Connection, public std::enable_shared_from_this<Session<E
   // least that far ahead, so the timer fires first and then waits again for what is left. A
   // request therefore costs no timer operation; the timer wakes once per shortest timeout per
   // connection. (Only a sooner deadline, e.g. a short response delay, restarts the timer.)
+  // Until Close(), a wait is always pending: while a handler works, nothing else holds the
+  // session (its answer holds only a weak pointer), so the wait keeps it alive even when every
+  // timeout is infinite.
   void Arm(absl::Duration timeout) {
-    deadline_ = Clock::now() + ToChrono(timeout);
-    if (deadline_ < timer_at_) WaitForDeadline(Clock::now());
+    const Clock::time_point now = Clock::now();
+    deadline_ = After(now, timeout);
+    if (deadline_ < timer_at_ || timer_at_ == Clock::time_point::max()) WaitForDeadline(now);
   }
 
   void Disarm() { deadline_ = Clock::time_point::max(); }
 
   void WaitForDeadline(Clock::time_point now) {
-    timer_at_ = std::min(deadline_, now + ToChrono(server_.shortest_timeout));
+    timer_at_ = std::min(deadline_, After(now, server_.shortest_timeout));
     timer_.expires_at(timer_at_);
     timer_.async_wait(
         [self = this->shared_from_this()](beast::error_code ec) { self->OnTimer(ec); });
@@ -153,7 +164,7 @@ class Session : public Connection, public std::enable_shared_from_this<Session<E
   void OnTimer(beast::error_code ec) {
     if (ec) return;  // cancelled: replaced by a sooner wait, or the connection closed
     timer_at_ = Clock::time_point::max();
-    if (phase_ == Phase::kClosed || deadline_ == Clock::time_point::max()) return;
+    if (phase_ == Phase::kClosed) return;
     const Clock::time_point now = Clock::now();
     if (now < deadline_) return WaitForDeadline(now);
     Disarm();
