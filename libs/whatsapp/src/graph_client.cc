@@ -167,14 +167,18 @@ int BurstOf(const GraphConfig& config) {
 absl::Duration GraphClient::ReserveSlot() {
   if (config_.shared_rate) {
     // One line when the shared rate fails and one when it answers again: not one per send.
+    // The lock keeps the lines in the order of the changes they report.
     absl::StatusOr<absl::Duration> shared = config_.shared_rate();
+    absl::MutexLock lock(&pacing_mu_);
     if (shared.ok()) {
-      if (pacing_alone_.exchange(false)) {
+      if (pacing_alone_) {
+        pacing_alone_ = false;
         log::Info("whatsapp: the shared send rate answers again; pacing with the other processes");
       }
       return *shared;
     }
-    if (!pacing_alone_.exchange(true)) {
+    if (!pacing_alone_) {
+      pacing_alone_ = true;
       log::Warn("whatsapp: the shared send rate is unavailable; pacing this process alone",
                 {{"status", absl::StatusCodeToString(shared.status().code())}});
     }

@@ -62,8 +62,8 @@ std::string TriesKey(const QueuedMessage& m) { return absl::StrCat("gw:tries:", 
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d)); }
 
 // The id, sender, timestamp, type, text and reply id of the message JSON the webhook stored, read
-// by the webhook's own parser; type "unknown" when it cannot be read (the handler answers it as a
-// message it does not understand rather than dropping it).
+// by the webhook's own parser. When it cannot be read, type "unknown" and no id or sender: the
+// worker then dead-letters it (InboundWorkers::SetAside) rather than dropping it.
 void ReadStoredJson(const std::string& json, whatsapp::InboundMessage* m) {
   m->json = json;
   m->type = "unknown";

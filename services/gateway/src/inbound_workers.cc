@@ -275,12 +275,13 @@ bool InboundWorkers::SendReplies(const QueuedMessage& m, const Answer& answer,
 }
 
 void InboundWorkers::SetAside(const QueuedMessage& m) {
-  // Not written by our webhook (which stores only messages with an id and a sender): nobody to
-  // answer and nothing to retry. Kept in the dead-letter stream for a person to look at.
+  // No id or no sender (an entry not written by our webhook, or a message Meta sent without a
+  // `from`): nobody to answer and nothing to retry. Kept in the dead-letter stream for a person
+  // to look at.
   absl::StatusOr<bool> added = queue_.DeadLetter(m, "unreadable", 0);
   if (!added.ok()) return;  // stays pending; a claim brings it back
   if (*added) GatewayMetrics::Get().DeadLetter();
-  log::Error("a stream entry without a message id or sender was dead-lettered",
+  log::Error("a stream entry without a message id or sender was dead-lettered unanswered",
              {{"entry", m.entry_id}, {"stream", queue_.options().dead_letters}});
   (void)queue_.Acknowledge(m);
   GatewayMetrics::Get().Handled("unreadable");

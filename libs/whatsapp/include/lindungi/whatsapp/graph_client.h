@@ -25,7 +25,6 @@
 // fixed set of Graph codes, "other", or "transport"), lindungi_whatsapp_outbound_seconds{kind}
 // per HTTP request. Logs carry kinds, codes and attempts, never numbers, ids or message text.
 
-#include <atomic>
 #include <cstddef>
 #include <deque>
 #include <functional>
@@ -137,7 +136,8 @@ class GraphClient {
   const Sleeper sleep_;
   http::HttpClient http_;
   RateLimiter limiter_;
-  std::atomic<bool> pacing_alone_{false};  // the shared rate failed at the last send
+  absl::Mutex pacing_mu_;
+  bool pacing_alone_ ABSL_GUARDED_BY(pacing_mu_) = false;  // the shared rate failed last time
 
   struct CachedMedia {
     std::string id;
