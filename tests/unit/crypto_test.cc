@@ -148,7 +148,9 @@ TEST(HexTest, EncodesLowerCaseAndRoundTripsEveryByte) {
 }
 
 TEST(HexTest, DecodeRejectsBadInput) {
-  for (absl::string_view bad : {"0", "abc", "0g", "g0", " 00", "00 ", "0x00", "+1"}) {
+  for (absl::string_view bad : {"0", "abc", "0g", "g0", " 00", "00 ", "0x00", "+1",
+                                "\xff"
+                                "0"}) {
     absl::StatusOr<std::string> decoded = HexDecode(bad);
     EXPECT_EQ(decoded.status().code(), absl::StatusCode::kInvalidArgument) << "input: " << bad;
   }

@@ -69,8 +69,8 @@ TEST(WebhookSignatureTest, AVerifierKeyedOnceServesEveryBodyAndAnEmptySecret) {
 }
 
 TEST(WebhookSignatureTest, ANonHexDigitFailsEvenWhereItWouldDecodeToTheRightNibble) {
-  // The decoder reads every non-hex byte as the nibble 0xf and flags it: an 'f' swapped for a
-  // 'g' keeps the decoded MAC equal, so only the flag can refuse it.
+  // A non-hex byte in place of an 'f' must be refused, not read as some nibble: a table decoder
+  // that read it as 0xf (0xff & 0x0f) would still find the MAC equal.
   const SignatureVerifier verifier("test_app_secret");
   const std::string good = Sign("test_app_secret", "{}");
   const size_t f = good.find('f', std::string("sha256=").size());
