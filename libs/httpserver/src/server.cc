@@ -127,8 +127,8 @@ class Session : public Connection, public std::enable_shared_from_this<Session<E
                [self = this->shared_from_this()] { self->WaitForRequest(); });
   }
 
-  // On the strand: the handler's answer to request `sequence`, or nullopt when it dropped
-  // `respond` unanswered.
+  // On the connection's executor: the handler's answer to request `sequence`, or nullopt when
+  // it dropped `respond` unanswered.
   void OnAnswer(uint64_t sequence, std::optional<Response> response) {
     if (phase_ != Phase::kHandling || sequence != sequence_) return;  // too late: already answered
     if (!response) return SendError(500, "the handler dropped the request unanswered");

@@ -8,9 +8,8 @@
 // for it through the sleeper: callers block, in call order. Failed attempts are retried with
 // jittered exponential backoff on HTTP 429 and 5xx, on Graph codes 130429, 131056 and 131053 and
 // on failures to connect (not on timeouts or connections lost mid-request: the message may have
-// gone out), waiting at least
-// Retry-After when the Graph API sends one, within `max_attempts` and `max_total` (rate-limit
-// waits included). Everything else (131026, 131047, other 4xx) is permanent and returned at once.
+// gone out), waiting at least Retry-After when the Graph API sends one, within `max_attempts`
+// and `max_total` (rate-limit waits included). Everything else (131026, 131047, other 4xx) is permanent and returned at once.
 //
 // Errors carry the Graph error code for callers to count or act on (GraphCodeOf): status code
 //   FAILED_PRECONDITION  131047 (24 h window closed: send a template), 131026 (undeliverable)
