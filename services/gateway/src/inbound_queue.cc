@@ -58,6 +58,9 @@ return 1
 std::string DoneKey(const QueuedMessage& m) { return absl::StrCat("gw:done:", m.message.id); }
 std::string LockKey(const QueuedMessage& m) { return absl::StrCat("gw:lock:", m.message.from); }
 std::string TriesKey(const QueuedMessage& m) { return absl::StrCat("gw:tries:", m.message.id); }
+std::string ReplyKey(const QueuedMessage& m, const std::string& slot) {
+  return absl::StrCat("gw:reply:", m.message.id, ":", slot);
+}
 
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToInt64Seconds(d)); }
 
@@ -242,11 +245,11 @@ absl::StatusOr<bool> InboundQueue::TakeOnce(const std::string& key) {
 }
 
 absl::StatusOr<bool> InboundQueue::TakeReplySlot(const QueuedMessage& m, const std::string& slot) {
-  return TakeOnce(absl::StrCat("gw:reply:", m.message.id, ":", slot));
+  return TakeOnce(ReplyKey(m, slot));
 }
 
 absl::Status InboundQueue::FreeReplySlot(const QueuedMessage& m, const std::string& slot) {
-  return redis_.Command({"DEL", absl::StrCat("gw:reply:", m.message.id, ":", slot)}).status();
+  return redis_.Command({"DEL", ReplyKey(m, slot)}).status();
 }
 
 absl::StatusOr<bool> InboundQueue::DeadLetter(const QueuedMessage& m, const std::string& reason,

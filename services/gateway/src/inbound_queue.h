@@ -8,7 +8,8 @@
 //   gw:tries:<wamid>          attempts so far (INCR at each start; gone once handled)
 //   gw:done:<wamid>           handled: a later delivery is only acknowledged
 //   gw:reply:<wamid>:<slot>   SET NX before a reply goes out: each reply at most once
-//   gw:dead:<wamid>           dead-lettered once; the dead-letter stream gets one entry
+//   gw:dead:<wamid>           dead-lettered once; the dead-letter stream gets one entry (an
+//                             entry without a wamid: gw:dead:<stream entry id>)
 //
 // These live --dedupe_ttl, like the webhook's wa:seen:<wamid>. Every call answers UNAVAILABLE when
 // Redis cannot be reached; the message then stays pending in the group and is claimed again.
