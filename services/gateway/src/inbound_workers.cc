@@ -132,17 +132,16 @@ void InboundWorkers::ReadLoop() {
     absl::StatusOr<std::vector<QueuedMessage>> batch =
         claim ? queue_.Claim(options_.consumer, options_.claim_idle, options_.read_batch)
               : queue_.Read(options_.consumer, options_.read_batch, options_.read_block);
+    if (claim) next_claim = absl::Now() + options_.claim_interval;  // failed or not: read between
     if (!batch.ok()) {
       log::Warn("reading the inbound stream failed; retrying",
                 {{"grpc_code", StatusName(batch.status())},
                  {"backoff_ms", absl::ToInt64Milliseconds(backoff)}});
-      if (claim) next_claim = absl::Now() + options_.claim_interval;  // read in between
       Stopping(backoff);
       backoff = std::min(backoff * 2, absl::Seconds(5));
       continue;
     }
     backoff = absl::Milliseconds(100);
-    if (claim) next_claim = absl::Now() + options_.claim_interval;
     Dispatch(*std::move(batch), claim);
   }
 }
