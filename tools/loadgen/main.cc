@@ -115,19 +115,22 @@ class Replies {
   void Handle(lindungi::httpserver::Request&& request, lindungi::httpserver::Respond respond) {
     lindungi::httpserver::Response answer;
     answer.content_type = "application/json";
+    // The recipient is 62812 followed by the webhook's number in 8 digits.
+    constexpr absl::string_view kTo = R"("to":"62812)";
     absl::string_view body = request.body;
-    const size_t to = body.find(R"("to":"62812)");
+    const size_t to = body.find(kTo);
+    const absl::string_view digits =
+        to == absl::string_view::npos ? absl::string_view() : body.substr(to + kTo.size(), 8);
     uint64_t n = 0;
-    if (to == absl::string_view::npos || !absl::SimpleAtoi(body.substr(to + 11, 8), &n)) {
+    if (!absl::SimpleAtoi(digits, &n)) {
       answer.body = R"({"success":true})";  // a mark-as-read
       respond(std::move(answer));
       return;
     }
     Arrived(n);
-    answer.body =
-        absl::StrCat(R"({"messaging_product":"whatsapp","contacts":[{"input":"62812)",
-                     body.substr(to + 11, 8), R"(","wa_id":"62812)", body.substr(to + 11, 8),
-                     R"("}],"messages":[{"id":"wamid.R)", n, R"("}]})");
+    answer.body = absl::StrCat(R"({"messaging_product":"whatsapp","contacts":[{"input":"62812)",
+                               digits, R"(","wa_id":"62812)", digits,
+                               R"("}],"messages":[{"id":"wamid.R)", n, R"("}]})");
     respond(std::move(answer));
   }
 
